@@ -1,0 +1,163 @@
+# QuaSAR -- one non-recursive Makefile for the whole tree.
+#
+#   make                 build everything (strict warnings, -Werror)
+#   make CC=clang        the same with clang
+#   make SANITIZE=1      ASan + UBSan build (objects go to build-san/)
+#   make check           install dependencies, build, run every test
+#   make demo            install dependencies, build, run the demo
+#   make bench           benchmarks; figures to bench/out/*.json
+#   make install         PREFIX=/usr/local DESTDIR=
+
+PREFIX	?= /usr/local
+BINDIR	?= $(PREFIX)/bin
+SBINDIR	?= $(PREFIX)/sbin
+MANDIR	?= $(PREFIX)/share/man
+
+CC	?= cc
+ifeq ($(origin CC),default)
+CC	:= cc
+endif
+
+SANITIZE ?= 0
+ifeq ($(SANITIZE),1)
+B	?= build-san
+SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
+	    -fno-sanitize-recover=all
+OPT	?= -O1 -g
+else
+B	?= build
+SANFLAGS :=
+OPT	?= -O2 -g
+endif
+
+WARN	:= -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wcast-qual \
+	   -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wundef \
+	   -Wwrite-strings -Wvla -Wimplicit-fallthrough -Wswitch-enum \
+	   -Wno-format-nonliteral
+CFLAGS	?=
+CPPFLAGS ?=
+LDFLAGS	?=
+QCFLAGS	:= -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) $(SANFLAGS) -MMD -MP \
+	   -Isrc -Iroutelet $(CPPFLAGS) $(CFLAGS)
+QLDFLAGS := $(SANFLAGS) $(LDFLAGS)
+
+# The design's libraries, found with pkg-config.  Each entry is
+# module:debian-package; a missing one is named with the package to install.
+LIBS_ALL := xenlight:libxen-dev xenstore:libxen-dev xentoollog:libxen-dev \
+	    libnl-3.0:libnl-3-dev libnl-route-3.0:libnl-route-3-dev \
+	    libpcap:libpcap-dev libxml-2.0:libxml2-dev
+LIBS_TEST := cmocka:libcmocka-dev
+
+NOBUILD_GOALS := clean distclean deps help
+ifneq ($(filter-out $(NOBUILD_GOALS),$(or $(MAKECMDGOALS),all)),)
+pkg_missing = $(foreach e,$(1),$(if $(shell pkg-config --exists \
+	$(word 1,$(subst :, ,$(e))) && echo ok),,$(e)))
+MISSING := $(call pkg_missing,$(LIBS_ALL))
+ifneq ($(filter check test unit bench,$(MAKECMDGOALS)),)
+MISSING += $(call pkg_missing,$(LIBS_TEST))
+endif
+ifneq ($(strip $(MISSING)),)
+$(error missing libraries: $(foreach e,$(MISSING),$(word 1,$(subst :, ,$(e))) \
+	(apt-get install $(word 2,$(subst :, ,$(e))))); run scripts/install-deps)
+endif
+endif
+
+pc_cflags = $(shell pkg-config --cflags $(1))
+pc_libs = $(shell pkg-config --libs $(1))
+
+PCAP_CFLAGS := $(call pc_cflags,libpcap)
+PCAP_LIBS := $(call pc_libs,libpcap)
+CMOCKA_LIBS = $(call pc_libs,cmocka)
+
+# ---- libquasar (src/) -------------------------------------------------
+LIBQ_SRCS := $(wildcard src/*.c)
+LIBQ_OBJS := $(LIBQ_SRCS:%.c=$(B)/%.o)
+LIBQ := $(B)/libquasar.a
+
+# ---- the routelet engine (routelet/), a library for tests and benches ---
+RL_MAIN := routelet/routelet.c routelet/replay.c
+RL_SRCS := $(filter-out $(RL_MAIN),$(wildcard routelet/*.c))
+RL_OBJS := $(RL_SRCS:%.c=$(B)/%.o)
+LIBRL := $(B)/librouteletengine.a
+
+ROUTELET := $(B)/bin/routelet
+
+# ---- tests and benchmarks ---------------------------------------------
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(UNIT_SRCS:%.c=$(B)/%)
+BENCH_SRCS := $(wildcard bench/bench_*.c)
+BENCH_BINS := $(BENCH_SRCS:%.c=$(B)/%)
+
+PROGS := $(ROUTELET)
+
+.PHONY: all deps check test unit golden demo bench install clean help
+.DEFAULT_GOAL := all
+
+all: $(PROGS) $(UNIT_BINS) $(BENCH_BINS)
+
+$(B)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(QCFLAGS) $(PCAP_CFLAGS) -c -o $@ $<
+
+$(LIBQ): $(LIBQ_OBJS)
+	@mkdir -p $(@D)
+	$(AR) rcs $@ $^
+
+$(LIBRL): $(RL_OBJS)
+	@mkdir -p $(@D)
+	$(AR) rcs $@ $^
+
+$(ROUTELET): $(RL_MAIN:%.c=$(B)/%.o) $(LIBRL) $(LIBQ)
+	@mkdir -p $(@D)
+	$(CC) $(QLDFLAGS) -o $@ $^ $(PCAP_LIBS)
+
+$(B)/tests/unit/%: $(B)/tests/unit/%.o $(LIBRL) $(LIBQ)
+	$(CC) $(QLDFLAGS) -o $@ $^ $(CMOCKA_LIBS) -lpthread
+
+$(B)/bench/%: $(B)/bench/%.o $(LIBRL) $(LIBQ)
+	$(CC) $(QLDFLAGS) -o $@ $^ -lpthread
+
+# ---- what a newcomer runs -----------------------------------------------
+deps:
+	@scripts/install-deps
+
+# The whole suite: unit tests, golden pcap tests, then the same unit tests
+# again under ASan+UBSan and a clang build, so every commit is checked
+# by both compilers and the sanitizers.
+check: deps
+	$(MAKE) all
+	tests/run-unit $(B)
+	tests/golden/run $(B)/bin/routelet
+	$(MAKE) SANITIZE=1 all
+	tests/run-unit build-san
+	tests/golden/run build-san/bin/routelet
+	$(MAKE) CC=clang B=build-clang all
+	@echo "check: all suites passed"
+
+test: check
+
+unit: all
+	tests/run-unit $(B)
+
+golden: all
+	tests/golden/run $(B)/bin/routelet
+
+demo: deps
+	$(MAKE) all
+	tools/demo-replay $(B)/bin/routelet
+
+bench: deps
+	$(MAKE) all
+	bench/run $(B)
+
+install: $(PROGS)
+	install -d $(DESTDIR)$(SBINDIR)
+	install -m 0755 $(ROUTELET) $(DESTDIR)$(SBINDIR)/routelet
+
+clean:
+	rm -rf build build-san build-clang
+
+help:
+	@sed -n '2,10p' Makefile | sed 's/^# \{0,1\}//'
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

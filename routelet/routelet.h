@@ -1,0 +1,6 @@
+#ifndef RL_ROUTELET_H
+#define RL_ROUTELET_H
+
+int	rl_replay_main(int argc, char **argv);
+
+#endif
