@@ -65,8 +65,8 @@ endif
 pc_cflags = $(shell pkg-config --cflags $(1))
 pc_libs = $(shell pkg-config --libs $(1))
 
-PCAP_CFLAGS := $(call pc_cflags,libpcap)
-PCAP_LIBS := $(call pc_libs,libpcap)
+DEP_CFLAGS := $(call pc_cflags,libpcap libnl-3.0 libnl-route-3.0)
+DEP_LIBS := $(call pc_libs,libpcap libnl-3.0 libnl-route-3.0)
 CMOCKA_LIBS = $(call pc_libs,cmocka)
 
 # ---- libquasar (src/) -------------------------------------------------
@@ -75,12 +75,18 @@ LIBQ_OBJS := $(LIBQ_SRCS:%.c=$(B)/%.o)
 LIBQ := $(B)/libquasar.a
 
 # ---- the routelet engine (routelet/), a library for tests and benches ---
-RL_MAIN := routelet/routelet.c routelet/replay.c
+RL_MAIN := routelet/routelet.c routelet/replay.c routelet/run.c
 RL_SRCS := $(filter-out $(RL_MAIN),$(wildcard routelet/*.c))
 RL_OBJS := $(RL_SRCS:%.c=$(B)/%.o)
 LIBRL := $(B)/librouteletengine.a
 
 ROUTELET := $(B)/bin/routelet
+
+# ---- quasar-demux (demux/) and quasard (rsvpd/) ------------------------
+DEMUX_SRCS := $(wildcard demux/*.c)
+DEMUX := $(if $(DEMUX_SRCS),$(B)/bin/quasar-demux)
+QUASARD_SRCS := $(wildcard rsvpd/*.c)
+QUASARD := $(if $(QUASARD_SRCS),$(B)/bin/quasard)
 
 # ---- tests and benchmarks ---------------------------------------------
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
@@ -88,7 +94,7 @@ UNIT_BINS := $(UNIT_SRCS:%.c=$(B)/%)
 BENCH_SRCS := $(wildcard bench/bench_*.c)
 BENCH_BINS := $(BENCH_SRCS:%.c=$(B)/%)
 
-PROGS := $(ROUTELET)
+PROGS := $(ROUTELET) $(DEMUX) $(QUASARD)
 
 .PHONY: all deps check test unit golden demo bench install clean help
 .DEFAULT_GOAL := all
@@ -97,7 +103,7 @@ all: $(PROGS) $(UNIT_BINS) $(BENCH_BINS)
 
 $(B)/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(QCFLAGS) $(PCAP_CFLAGS) -c -o $@ $<
+	$(CC) $(QCFLAGS) $(DEP_CFLAGS) -c -o $@ $<
 
 $(LIBQ): $(LIBQ_OBJS)
 	@mkdir -p $(@D)
@@ -109,13 +115,21 @@ $(LIBRL): $(RL_OBJS)
 
 $(ROUTELET): $(RL_MAIN:%.c=$(B)/%.o) $(LIBRL) $(LIBQ)
 	@mkdir -p $(@D)
-	$(CC) $(QLDFLAGS) -o $@ $^ $(PCAP_LIBS)
+	$(CC) $(QLDFLAGS) -o $@ $^ $(DEP_LIBS)
+
+$(B)/bin/quasar-demux: $(DEMUX_SRCS:%.c=$(B)/%.o) $(LIBQ)
+	@mkdir -p $(@D)
+	$(CC) $(QLDFLAGS) -o $@ $^ $(DEP_LIBS)
+
+$(B)/bin/quasard: $(QUASARD_SRCS:%.c=$(B)/%.o) $(LIBQ)
+	@mkdir -p $(@D)
+	$(CC) $(QLDFLAGS) -o $@ $^ $(DEP_LIBS)
 
 $(B)/tests/unit/%: $(B)/tests/unit/%.o $(LIBRL) $(LIBQ)
-	$(CC) $(QLDFLAGS) -o $@ $^ $(CMOCKA_LIBS) -lpthread
+	$(CC) $(QLDFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(DEP_LIBS) -lpthread
 
 $(B)/bench/%: $(B)/bench/%.o $(LIBRL) $(LIBQ)
-	$(CC) $(QLDFLAGS) -o $@ $^ -lpthread
+	$(CC) $(QLDFLAGS) -o $@ $^ $(DEP_LIBS) -lpthread
 
 # ---- what a newcomer runs -----------------------------------------------
 deps:
@@ -152,7 +166,7 @@ bench: deps
 
 install: $(PROGS)
 	install -d $(DESTDIR)$(SBINDIR)
-	install -m 0755 $(ROUTELET) $(DESTDIR)$(SBINDIR)/routelet
+	for p in $(PROGS); do install -m 0755 $$p $(DESTDIR)$(SBINDIR)/; done
 
 clean:
 	rm -rf build build-san build-clang

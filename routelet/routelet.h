@@ -2,5 +2,6 @@
 #define RL_ROUTELET_H
 
 int	rl_replay_main(int argc, char **argv);
+int	rl_run_main(int argc, char **argv);
 
 #endif
