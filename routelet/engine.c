@@ -7,7 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "encap.h"
 #include "engine.h"
+#include "mplsop.h"
+#include "shaper.h"
+#include "strip.h"
 
 const struct counter_desc rl_ctr_desc[RL_C_COUNT] = {
 #define RL_CTR_DESC(n, d)	{ #n, d },
@@ -108,10 +112,10 @@ rl_engine_rx_burst(struct rl_engine *e, struct pkt **pkts, unsigned n,
 		bytes += p->len;
 		if (c == NULL)
 			r = RL_C_no_config;
-		else if ((r = rl_strip(p)) == RL_PASS &&
-		    (r = rl_mpls(c, p)) == RL_PASS &&
-		    (r = rl_encap(c, p)) == RL_PASS)
-			r = rl_shape(e, c, p, now);
+		else if ((r = rl_strip_inline(p)) == RL_PASS &&
+		    (r = rl_mpls_inline(c, p)) == RL_PASS &&
+		    (r = rl_encap_inline(c, p)) == RL_PASS)
+			r = rl_shape_inline(e, c, p);
 		if (r != RL_PASS) {
 			ctr_add(&e->ctr[r], 1);
 			pkt_pool_put(e->pool, p);
@@ -122,4 +126,29 @@ rl_engine_rx_burst(struct rl_engine *e, struct pkt **pkts, unsigned n,
 	ctr_add(&e->ctr[RL_C_rx_packets], n);
 	ctr_add(&e->ctr[RL_C_rx_bytes], bytes);
 	return queued;
+}
+
+/* The stages one by one, for tests and for tools that run a single stage. */
+unsigned
+rl_strip(struct pkt *p)
+{
+	return rl_strip_inline(p);
+}
+
+unsigned
+rl_mpls(const struct rlconf *c, struct pkt *p)
+{
+	return rl_mpls_inline(c, p);
+}
+
+unsigned
+rl_encap(const struct rlconf *c, struct pkt *p)
+{
+	return rl_encap_inline(c, p);
+}
+
+unsigned
+rl_shape(struct rl_engine *e, const struct rlconf *c, struct pkt *p)
+{
+	return rl_shape_inline(e, c, p);
 }

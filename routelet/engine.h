@@ -7,7 +7,9 @@
  *
  * Each stage is a function that returns RL_PASS or the reason it drops the
  * frame; the burst loop in engine.c counts the reason and frees the frame.
- * Stages live in files of their own: strip.c, mplsop.c, encap.c, shaper.c.
+ * Stages live in files of their own, as inline functions so the burst loop
+ * compiles into one straight run: strip.h, mplsop.h, encap.h, shaper.h
+ * (and shaper.c, the token-bucket side).
  *
  * Configuration is an immutable struct rlconf published by pointer.  The
  * data path loads it once per burst, so every frame of a burst sees one
@@ -120,7 +122,6 @@ uint64_t rl_engine_next_tx(struct rl_engine *e, uint64_t now);
 unsigned rl_strip(struct pkt *p);
 unsigned rl_mpls(const struct rlconf *c, struct pkt *p);
 unsigned rl_encap(const struct rlconf *c, struct pkt *p);
-unsigned rl_shape(struct rl_engine *e, const struct rlconf *c, struct pkt *p,
-	    uint64_t now);
+unsigned rl_shape(struct rl_engine *e, const struct rlconf *c, struct pkt *p);
 
 #endif

@@ -1,27 +1,9 @@
 /*
- * Shaper: one FIFO and one token bucket per output VIF.  A frame waits in
- * its queue until the bucket holds its length; a full queue drops at the
- * tail.  This is the routelet's own hold on its reservation; the platform's
+ * Shaper, dequeue side: a frame waits in its VIF's queue (shaper.h) until
+ * the VIF's token bucket holds its length.  This is the routelet's own hold on its reservation; the platform's
  * limit on the VIF (tc, or Xen's netback credit) is the one it cannot lift.
  */
-#include "engine.h"
-
-#define TXQ_MASK	(RL_TXQ_SIZE - 1)
-
-unsigned
-rl_shape(struct rl_engine *e, const struct rlconf *c, struct pkt *p,
-    uint64_t now)
-{
-	struct rl_txq *q = &e->txq[p->out_vif];
-
-	(void)now;
-	if (c->rate != 0 && p->len > c->burst)
-		return RL_C_oversize;
-	if (q->tail - q->head >= c->qlen)
-		return RL_C_queue_full;
-	q->ring[q->tail++ & TXQ_MASK] = p;
-	return RL_PASS;
-}
+#include "shaper.h"
 
 unsigned
 rl_engine_tx_burst(struct rl_engine *e, unsigned vif, uint64_t now,
@@ -35,8 +17,17 @@ rl_engine_tx_burst(struct rl_engine *e, unsigned vif, uint64_t now,
 	if (vif >= RLCONF_MAX_VIFS)
 		return 0;
 	q = &e->txq[vif];
+	if (q->tb.rate == 0) {
+		/* Unlimited: no bucket to ask. */
+		while (n < max && q->head != q->tail) {
+			p = q->ring[q->head++ & RL_TXQ_MASK];
+			p->ts = now;
+			bytes += p->len;
+			out[n++] = p;
+		}
+	}
 	while (n < max && q->head != q->tail) {
-		p = q->ring[q->head & TXQ_MASK];
+		p = q->ring[q->head & RL_TXQ_MASK];
 		if (q->tb.rate != 0 && p->len > q->tb.burst) {
 			/* The burst shrank under it: it can never go. */
 			q->head++;
@@ -75,7 +66,7 @@ rl_engine_next_tx(struct rl_engine *e, uint64_t now)
 		q = &e->txq[v];
 		if (q->head == q->tail)
 			continue;
-		w = tbf_wait(&q->tb, q->ring[q->head & TXQ_MASK]->len, now);
+		w = tbf_wait(&q->tb, q->ring[q->head & RL_TXQ_MASK]->len, now);
 		if (w == UINT64_MAX)
 			w = 0;		/* due now: tx_burst drops it */
 		if (now + w < best)

@@ -3,36 +3,6 @@
 
 #include "ether.h"
 
-int
-ether_parse(const uint8_t *p, size_t len, struct ether_info *ei)
-{
-	if (len < ETHER_HDR_LEN)
-		return -1;
-	ei->dst = p;
-	ei->src = p + ETHER_ADDR_LEN;
-	ei->type = rd16(p + 12);
-	ei->vlan = 0;
-	ei->tci = 0;
-	ei->hlen = ETHER_HDR_LEN;
-	if (ei->type == ETHERTYPE_VLAN) {
-		if (len < ETHER_VLAN_HDR_LEN)
-			return -1;
-		ei->vlan = 1;
-		ei->tci = rd16(p + 14);
-		ei->type = rd16(p + 16);
-		ei->hlen = ETHER_VLAN_HDR_LEN;
-	}
-	return 0;
-}
-
-void
-ether_write(uint8_t *p, const uint8_t *dst, const uint8_t *src, uint16_t type)
-{
-	memcpy(p, dst, ETHER_ADDR_LEN);
-	memcpy(p + ETHER_ADDR_LEN, src, ETHER_ADDR_LEN);
-	wr16(p + 12, type);
-}
-
 static int
 hexval(char c)
 {
@@ -61,7 +31,8 @@ ether_addr_parse(const char *s, uint8_t mac[ETHER_ADDR_LEN])
 			break;
 		if (sep == 0 && (*s == ':' || *s == '-'))
 			sep = *s;
-		if (*s != sep)
+		/* sep is still 0 at the NUL: that is no separator. */
+		if (sep == 0 || *s != sep)
 			return -1;
 		s++;
 	}

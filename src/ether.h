@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #define ETHER_ADDR_LEN		6
 #define ETHER_HDR_LEN		14
@@ -35,11 +36,12 @@ struct ether_info {
  * (0x8100 or 0x88a8) is reported as the payload type, so callers that want
  * MPLS see a type they do not handle and drop the frame.
  */
-int	ether_parse(const uint8_t *p, size_t len, struct ether_info *ei);
+static inline int ether_parse(const uint8_t *p, size_t len,
+    struct ether_info *ei);
 
 /* Writes an untagged 14-byte header. */
-void	ether_write(uint8_t *p, const uint8_t *dst, const uint8_t *src,
-	    uint16_t type);
+static inline void ether_write(uint8_t *p, const uint8_t *dst,
+    const uint8_t *src, uint16_t type);
 
 /* "aa:bb:cc:dd:ee:ff" (also with '-'); returns 0, or -1 on bad syntax. */
 int	ether_addr_parse(const char *s, uint8_t mac[ETHER_ADDR_LEN]);
@@ -59,6 +61,36 @@ wr16(uint8_t *p, uint16_t v)
 {
 	p[0] = (uint8_t)(v >> 8);
 	p[1] = (uint8_t)v;
+}
+
+static inline int
+ether_parse(const uint8_t *p, size_t len, struct ether_info *ei)
+{
+	if (len < ETHER_HDR_LEN)
+		return -1;
+	ei->dst = p;
+	ei->src = p + ETHER_ADDR_LEN;
+	ei->type = rd16(p + 12);
+	ei->vlan = 0;
+	ei->tci = 0;
+	ei->hlen = ETHER_HDR_LEN;
+	if (ei->type == ETHERTYPE_VLAN) {
+		if (len < ETHER_VLAN_HDR_LEN)
+			return -1;
+		ei->vlan = 1;
+		ei->tci = rd16(p + 14);
+		ei->type = rd16(p + 16);
+		ei->hlen = ETHER_VLAN_HDR_LEN;
+	}
+	return 0;
+}
+
+static inline void
+ether_write(uint8_t *p, const uint8_t *dst, const uint8_t *src, uint16_t type)
+{
+	memcpy(p, dst, ETHER_ADDR_LEN);
+	memcpy(p + ETHER_ADDR_LEN, src, ETHER_ADDR_LEN);
+	wr16(p + 12, type);
 }
 
 #endif

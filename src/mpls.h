@@ -65,23 +65,34 @@ mpls_lse_unpack(uint32_t v, struct mpls_lse *e)
 	e->ttl = (uint8_t)((v & MPLS_LS_TTL_MASK) >> MPLS_LS_TTL_SHIFT);
 }
 
+/* The entry at p as one host-order word; no alignment is assumed. */
+static inline uint32_t
+mpls_rd32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	    (uint32_t)p[2] << 8 | p[3];
+}
+
+static inline void
+mpls_wr32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
 /* p points at four bytes in network order; no alignment is assumed. */
 static inline void
 mpls_lse_decode(const uint8_t *p, struct mpls_lse *e)
 {
-	mpls_lse_unpack((uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	    (uint32_t)p[2] << 8 | p[3], e);
+	mpls_lse_unpack(mpls_rd32(p), e);
 }
 
 static inline void
 mpls_lse_encode(uint8_t *p, const struct mpls_lse *e)
 {
-	uint32_t v = mpls_lse_pack(e);
-
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
+	mpls_wr32(p, mpls_lse_pack(e));
 }
 
 static inline int

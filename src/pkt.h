@@ -30,7 +30,17 @@ struct pkt {
 };
 
 void	pkt_init(struct pkt *p, uint8_t *buf, uint32_t bufsz);
-void	pkt_reset(struct pkt *p);
+
+static inline void
+pkt_reset(struct pkt *p)
+{
+	p->data = p->buf + (p->bufsz > PKT_HEADROOM ? PKT_HEADROOM : 0);
+	p->len = 0;
+	p->in_vif = 0;
+	p->out_vif = 0;
+	p->proto = 0;
+	p->ts = 0;
+}
 
 /* Copies a received frame in after the headroom; -1 if it does not fit. */
 int	pkt_load(struct pkt *p, const void *frame, size_t len);

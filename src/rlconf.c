@@ -129,17 +129,25 @@ rlconf_set(struct rlconf *c, const char *key, const char *val, char *err,
 			    mpls_label_name((uint32_t)v) : "RFC 3032");
 		c->in_label = (uint32_t)v;
 		break;
-	case RLCONF_K_OUT_LABEL:
+	case RLCONF_K_OUT_LABEL: {
+		/*
+		 * mpls_stack_parse stores labels as it goes: parse aside, so
+		 * a stack that fails half-way leaves the current one whole.
+		 */
+		uint32_t labels[RLCONF_MAX_LABELS];
+
 		if (strcmp(val, "3") == 0)
 			return seterr(err, errlen, "out-label: 3 (Implicit "
 			    "NULL) never goes on the wire: use op=pop");
-		n = mpls_stack_parse(val, c->out_labels, RLCONF_MAX_LABELS);
+		n = mpls_stack_parse(val, labels, RLCONF_MAX_LABELS);
 		if (n < 0)
 			return seterr(err, errlen, "out-label: '%s' is not a "
 			    "stack of 1-%d labels, each 0, 2 or 16-1048575",
 			    val, RLCONF_MAX_LABELS);
+		memcpy(c->out_labels, labels, (size_t)n * sizeof(labels[0]));
 		c->n_out = (uint8_t)n;
 		break;
+	}
 	case RLCONF_K_TTL_MODE:
 		if (strcmp(val, "uniform") == 0)
 			c->ttl_mode = RL_TTL_UNIFORM;
@@ -290,14 +298,18 @@ rlconf_load(struct rlconf *c, const char *path, char *err, size_t errlen)
 	if ((f = fopen(path, "r")) == NULL)
 		return seterr(err, errlen, "%s: %s", path, strerror(errno));
 	n = fread(buf, 1, sizeof(buf) - 1, f);
-	if (ferror(f)) {
-		fclose(f);
-		return seterr(err, errlen, "%s: read error", path);
-	}
-	if (!feof(f)) {
+	/*
+	 * A full buffer need not have met the end of the file: one of
+	 * exactly sizeof(buf) - 1 bytes fits, so look for one byte more.
+	 */
+	if (!ferror(f) && !feof(f) && fgetc(f) != EOF) {
 		fclose(f);
 		return seterr(err, errlen, "%s: larger than %zu bytes", path,
 		    sizeof(buf) - 1);
+	}
+	if (ferror(f)) {
+		fclose(f);
+		return seterr(err, errlen, "%s: read error", path);
 	}
 	fclose(f);
 	buf[n] = '\0';

@@ -4,6 +4,7 @@
  * configuration swapped under a running data path.
  */
 #include <pthread.h>
+#include <sched.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -545,7 +546,8 @@ test_shaper(void **state)
 struct race {
 	struct fixture	*fx;
 	atomic_int	 stop;
-	uint64_t	 sent, seen_a, seen_b, mixed;
+	_Atomic uint64_t sent;
+	uint64_t	 seen_a, seen_b, mixed;
 };
 
 static void *
@@ -606,7 +608,10 @@ test_reconfig_under_traffic(void **state)
 	a.gen = ++gen;
 	assert_int_equal(rl_engine_apply(&fx->eng, &a, err, sizeof(err)), 0);
 	assert_int_equal(pthread_create(&dp, NULL, race_datapath, &rc), 0);
-	for (i = 0; i < 20000; i++) {
+	/* Swap only while frames flow, and until many bursts have seen it. */
+	while (atomic_load(&rc.sent) == 0)
+		sched_yield();
+	for (i = 0; i < 20000 || atomic_load(&rc.sent) < 200000; i++) {
 		struct rlconf *c = (i & 1) ? &a : &b;
 
 		c->gen = ++gen;

@@ -1,16 +1,22 @@
 /*
  * The MPLS operation: swap, pop or push on a frame whose Ethernet header is
- * gone, with TTL handling per RFC 3032 s2.4 and RFC 3443.  The stack is
- * walked to its bottom first, within the frame, so nothing after a
- * truncated stack is ever read.
+ * gone, with TTL handling per RFC 3032 s2.4 and RFC 3443.  A stack whose top
+ * entry is not the bottom is walked to its bottom first, within the frame,
+ * so nothing after a truncated stack is ever read.
+ *
+ * The common case -- swap one label for one -- is a single 32-bit read and
+ * write of the top entry: label replaced, TC and S kept, TTL less one.
  */
+#ifndef RL_MPLSOP_H
+#define RL_MPLSOP_H
+
 #include "engine.h"
 #include "ether.h"
 #include "inet.h"
 #include "mpls.h"
 
-static void
-put_labels(uint8_t *at, const struct rlconf *c, const struct mpls_lse *tmpl,
+static inline void
+rl_put_labels(uint8_t *at, const struct rlconf *c, const struct mpls_lse *tmpl,
     int last_bos)
 {
 	struct mpls_lse e = *tmpl;
@@ -24,8 +30,8 @@ put_labels(uint8_t *at, const struct rlconf *c, const struct mpls_lse *tmpl,
 }
 
 /* Exposes the payload under a bottom-of-stack pop (penultimate hop). */
-static unsigned
-pop_to_ip(const struct rlconf *c, struct pkt *p, uint8_t ttl)
+static inline unsigned
+rl_pop_to_ip(const struct rlconf *c, struct pkt *p, uint8_t ttl)
 {
 	uint8_t *ip = p->data;
 	uint16_t old;
@@ -52,39 +58,49 @@ pop_to_ip(const struct rlconf *c, struct pkt *p, uint8_t ttl)
 	return RL_C_bad_payload;
 }
 
-unsigned
-rl_mpls(const struct rlconf *c, struct pkt *p)
+static inline unsigned
+rl_mpls_inline(const struct rlconf *c, struct pkt *p)
 {
 	struct mpls_lse top, next;
-	uint32_t grow;
+	uint32_t w, grow;
 	uint8_t *d;
 
-	if (mpls_stack_decode(p->data, p->len, &top, 1) < 0)
+	if (p->len < MPLS_LSE_LEN)
 		return RL_C_bad_stack;
-	if (top.label != c->in_label)
+	w = mpls_rd32(p->data);
+	if (!(w & MPLS_LS_S_MASK) &&
+	    mpls_stack_decode(p->data, p->len, NULL, 0) < 0)
+		return RL_C_bad_stack;
+	if (w >> MPLS_LS_LABEL_SHIFT != c->in_label)
 		return RL_C_wrong_label;
-	if (top.ttl <= 1)
+	if ((w & MPLS_LS_TTL_MASK) <= 1)
 		return RL_C_ttl_expired;
-	top.ttl--;
+	w--;		/* TTL was >= 2: no borrow into S */
+	if (c->op == RL_OP_SWAP && c->n_out == 1) {
+		mpls_wr32(p->data, c->out_labels[0] << MPLS_LS_LABEL_SHIFT |
+		    (w & ~MPLS_LS_LABEL_MASK));
+		return RL_PASS;
+	}
+	mpls_lse_unpack(w, &top);
 
 	switch (c->op) {
 	case RL_OP_SWAP:
 		grow = (c->n_out - 1u) * MPLS_LSE_LEN;
 		if ((d = pkt_push(p, grow)) == NULL)
 			return RL_C_no_headroom;
-		put_labels(d, c, &top, top.bos);
+		rl_put_labels(d, c, &top, top.bos);
 		return RL_PASS;
 	case RL_OP_PUSH:
 		grow = c->n_out * MPLS_LSE_LEN;
-		mpls_lse_encode(p->data, &top);
+		mpls_wr32(p->data, w);
 		if ((d = pkt_push(p, grow)) == NULL)
 			return RL_C_no_headroom;
-		put_labels(d, c, &top, 0);
+		rl_put_labels(d, c, &top, 0);
 		return RL_PASS;
 	case RL_OP_POP:
 		(void)pkt_pull(p, MPLS_LSE_LEN);
 		if (top.bos)
-			return pop_to_ip(c, p, top.ttl);
+			return rl_pop_to_ip(c, p, top.ttl);
 		if (c->ttl_mode == RL_TTL_UNIFORM) {
 			mpls_lse_decode(p->data, &next);
 			next.ttl = top.ttl;
@@ -96,3 +112,5 @@ rl_mpls(const struct rlconf *c, struct pkt *p)
 	}
 	return RL_C_no_config;
 }
+
+#endif

@@ -1,9 +1,12 @@
 /* Encap: a fresh untagged Ethernet header toward the next hop. */
+#ifndef RL_ENCAP_H
+#define RL_ENCAP_H
+
 #include "engine.h"
 #include "ether.h"
 
-unsigned
-rl_encap(const struct rlconf *c, struct pkt *p)
+static inline unsigned
+rl_encap_inline(const struct rlconf *c, struct pkt *p)
 {
 	uint8_t *h;
 
@@ -13,3 +16,5 @@ rl_encap(const struct rlconf *c, struct pkt *p)
 	p->out_vif = c->out_vif;
 	return RL_PASS;
 }
+
+#endif
