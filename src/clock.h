@@ -9,9 +9,9 @@
 #include <stdint.h>
 #include <time.h>
 
-#define NSEC_PER_SEC	1000000000ull
-#define NSEC_PER_MSEC	1000000ull
-#define NSEC_PER_USEC	1000ull
+#define NSEC_PER_SEC	UINT64_C(1000000000)
+#define NSEC_PER_MSEC	UINT64_C(1000000)
+#define NSEC_PER_USEC	UINT64_C(1000)
 
 struct q_clock {
 	uint64_t	(*now)(void *arg);

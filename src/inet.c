@@ -3,7 +3,7 @@
 uint16_t
 inet_csum(const uint8_t *p, size_t len)
 {
-	uint32_t sum = 0;
+	uint64_t sum = 0;
 
 	while (len > 1) {
 		sum += (uint32_t)(p[0] << 8 | p[1]);

@@ -1,6 +1,7 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "ltable.h"
@@ -26,11 +27,18 @@ ltable_init(struct ltable *lt)
 int
 ltable_init_fd(struct ltable *lt, int fd, int writer)
 {
+	struct stat st;
 	void *m;
 	uint32_t i;
 
 	memset(lt, 0, sizeof(*lt));
 	if (writer && ftruncate(fd, (off_t)LTABLE_BYTES) == -1)
+		return LTABLE_ENOMEM;
+	/*
+	 * A reader may come before the writer has sized the file, and
+	 * touching a shared mapping past the end of its file is SIGBUS.
+	 */
+	if (fstat(fd, &st) == -1 || st.st_size < (off_t)LTABLE_BYTES)
 		return LTABLE_ENOMEM;
 	m = mmap(NULL, LTABLE_BYTES, writer ? PROT_READ | PROT_WRITE :
 	    PROT_READ, MAP_SHARED, fd, 0);

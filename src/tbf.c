@@ -77,7 +77,7 @@ tbf_take(struct tbf *tb, uint32_t bytes, uint64_t now)
 uint64_t
 tbf_wait(struct tbf *tb, uint32_t bytes, uint64_t now)
 {
-	uint64_t need = (uint64_t)bytes * NSEC_PER_SEC;
+	uint64_t need = (uint64_t)bytes * NSEC_PER_SEC, w;
 
 	if (tb->rate == 0)
 		return 0;
@@ -86,7 +86,9 @@ tbf_wait(struct tbf *tb, uint32_t bytes, uint64_t now)
 	tbf_refill(tb, now);
 	if (tb->tokens >= need)
 		return 0;
-	return (need - tb->tokens + tb->rate - 1) / tb->rate;
+	w = (need - tb->tokens + tb->rate - 1) / tb->rate;
+	/* A clock that stepped back waits out the step too. */
+	return now < tb->last ? w + (tb->last - now) : w;
 }
 
 uint64_t
