@@ -48,9 +48,11 @@ LIBS_ALL := xenlight:libxen-dev xenstore:libxen-dev xentoollog:libxen-dev \
 	    libpcap:libpcap-dev libxml-2.0:libxml2-dev
 LIBS_TEST := cmocka:libcmocka-dev
 
+PKG_CONFIG ?= pkg-config
+
 NOBUILD_GOALS := clean distclean deps help
 ifneq ($(filter-out $(NOBUILD_GOALS),$(or $(MAKECMDGOALS),all)),)
-pkg_missing = $(foreach e,$(1),$(if $(shell pkg-config --exists \
+pkg_missing = $(foreach e,$(1),$(if $(shell $(PKG_CONFIG) --exists \
 	$(word 1,$(subst :, ,$(e))) && echo ok),,$(e)))
 MISSING := $(call pkg_missing,$(LIBS_ALL))
 ifneq ($(filter check test unit bench,$(MAKECMDGOALS)),)
@@ -62,8 +64,8 @@ $(error missing libraries: $(foreach e,$(MISSING),$(word 1,$(subst :, ,$(e))) \
 endif
 endif
 
-pc_cflags = $(shell pkg-config --cflags $(1))
-pc_libs = $(shell pkg-config --libs $(1))
+pc_cflags = $(shell $(PKG_CONFIG) --cflags $(1))
+pc_libs = $(shell $(PKG_CONFIG) --libs $(1))
 
 DEP_CFLAGS := $(call pc_cflags,libpcap libnl-3.0 libnl-route-3.0)
 DEP_LIBS := $(call pc_libs,libpcap libnl-3.0 libnl-route-3.0)
@@ -94,7 +96,11 @@ UNIT_BINS := $(UNIT_SRCS:%.c=$(B)/%)
 BENCH_SRCS := $(wildcard bench/bench_*.c)
 BENCH_BINS := $(BENCH_SRCS:%.c=$(B)/%)
 
-PROGS := $(ROUTELET) $(DEMUX) $(QUASARD)
+# Each tools/<name>.c is one program, build/bin/<name>.
+TOOL_SRCS := $(wildcard tools/*.c)
+TOOLS := $(TOOL_SRCS:tools/%.c=$(B)/bin/%)
+
+PROGS := $(ROUTELET) $(DEMUX) $(QUASARD) $(TOOLS)
 
 .PHONY: all deps check test unit golden demo bench install clean help
 .DEFAULT_GOAL := all
@@ -107,11 +113,11 @@ $(B)/%.o: %.c
 
 $(LIBQ): $(LIBQ_OBJS)
 	@mkdir -p $(@D)
-	$(AR) rcs $@ $^
+	rm -f $@ && $(AR) rcs $@ $^
 
 $(LIBRL): $(RL_OBJS)
 	@mkdir -p $(@D)
-	$(AR) rcs $@ $^
+	rm -f $@ && $(AR) rcs $@ $^
 
 $(ROUTELET): $(RL_MAIN:%.c=$(B)/%.o) $(LIBRL) $(LIBQ)
 	@mkdir -p $(@D)
@@ -124,6 +130,10 @@ $(B)/bin/quasar-demux: $(DEMUX_SRCS:%.c=$(B)/%.o) $(LIBQ)
 $(B)/bin/quasard: $(QUASARD_SRCS:%.c=$(B)/%.o) $(LIBQ)
 	@mkdir -p $(@D)
 	$(CC) $(QLDFLAGS) -o $@ $^ $(DEP_LIBS)
+
+$(TOOLS): $(B)/bin/%: $(B)/tools/%.o $(LIBQ)
+	@mkdir -p $(@D)
+	$(CC) $(QLDFLAGS) -o $@ $^ $(DEP_LIBS) -lm
 
 $(B)/tests/unit/%: $(B)/tests/unit/%.o $(LIBRL) $(LIBQ)
 	$(CC) $(QLDFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(DEP_LIBS) -lpthread

@@ -54,6 +54,7 @@ struct dom {
 	uint64_t	 acked_gen;	/* last generation acknowledged */
 	int		 egress_vif;	/* VIF whose output is let out; -1 none */
 	void		*priv;		/* the backend's */
+	void		*priv2;		/* the caller's (the pool's) */
 };
 
 /* CPU share.  weight: relative, 1-10000 (100 is a default domain's);

@@ -1,0 +1,320 @@
+/*
+ * quasard: the QuaSAR dom0 control daemon.  See quasard.h for the files.
+ *
+ *   quasard -S statedir -i port [-i port]... [-b local|xen]
+ *           [-p min:target:max] [-r routelet] [-u user] [-v] [-n]
+ *
+ * It owns the routelet pool and is the one writer of the demux's label
+ * table (<statedir>/ltable, shared with quasar-demux, which keeps
+ * forwarding whatever happens to quasard).  A new quasard reclaims what a
+ * previous one left: stale routelets are reaped and the table is emptied,
+ * since every entry in it pointed at one of them.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <net/if.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "log.h"
+#include "quasard.h"
+
+#define QD_TICK_MS	100
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: quasard -S statedir -i port [-i port]... "
+	    "[-b local|xen] [-p min:target:max]\n"
+	    "               [-r routelet] [-u user] [-v] [-n]\n");
+	exit(2);
+}
+
+static int
+mkdirs(const char *path)
+{
+	char buf[PATH_MAX], *p;
+
+	if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf))
+		return -1;
+	for (p = buf + 1; *p != '\0'; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0755) == -1 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	if (mkdir(buf, 0700) == -1 && errno != EEXIST)
+		return -1;
+	/* The control socket lives here: root's alone. */
+	return chmod(buf, 0700);
+}
+
+static int
+port_open(struct qd_port *p, const char *ifname)
+{
+	struct ifreq ifr;
+	int fd, rv = -1;
+
+	if (strlen(ifname) >= sizeof(p->ifname)) {
+		log_warnx("%s: interface name too long", ifname);
+		return -1;
+	}
+	snprintf(p->ifname, sizeof(p->ifname), "%s", ifname);
+	if ((p->ifindex = (int)if_nametoindex(ifname)) == 0) {
+		log_warnx("port %s: no such interface", ifname);
+		return -1;
+	}
+	if ((fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1) {
+		log_warn("socket");
+		return -1;
+	}
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
+	if (ioctl(fd, SIOCGIFHWADDR, &ifr) == -1) {
+		log_warn("port %s: hardware address", ifname);
+		goto out;
+	}
+	memcpy(p->mac, ifr.ifr_hwaddr.sa_data, 6);
+	rv = 0;
+out:
+	close(fd);
+	return rv;
+}
+
+static int
+parse_pool(const char *s, struct pool_conf *pc)
+{
+	unsigned a, b, c;
+	char tail;
+
+	if (sscanf(s, "%u:%u:%u%c", &a, &b, &c, &tail) != 3)
+		return -1;
+	pc->min = a;
+	pc->target = b;
+	pc->max = c;
+	return 0;
+}
+
+static void
+qd_on_death(struct backend *be, struct dom *d, void *arg)
+{
+	struct quasard *q = arg;
+
+	(void)be;
+	pool_dom_died(&q->pool, d);
+}
+
+static void
+empty_table(uint32_t label, uint32_t port, void *arg)
+{
+	struct quasard *q = arg;
+
+	(void)port;
+	(void)ltable_del(&q->lt, label);
+}
+
+static int
+table_open(struct quasard *q)
+{
+	char path[PATH_MAX];
+	uint32_t stale;
+	int fd, rc;
+
+	snprintf(path, sizeof(path), "%s/ltable", q->statedir);
+	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644)) == -1) {
+		log_warn("%s", path);
+		return -1;
+	}
+	rc = ltable_init_fd(&q->lt, fd, 1);
+	close(fd);
+	if (rc != LTABLE_OK) {
+		log_warnx("%s: %s", path, ltable_strerror(rc));
+		return -1;
+	}
+	if ((stale = q->lt.count) > 0) {
+		ltable_walk(&q->lt, empty_table, q);
+		log_info("demux table: removed %u labels of a previous run",
+		    stale);
+	}
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	static struct quasard q;
+	struct backend_conf bc = {
+		.instance = "quasar",
+		.routelet_path = NULL,
+		.run_user = "nobody",
+		.ack_timeout_ms = 2000,
+	};
+	struct pool_conf pc = { .min = 1, .target = 4, .max = 64,
+	    .ping_ms = 1000 };
+	struct signalfd_siginfo si;
+	struct pollfd pfd[3];
+	const char *bname = "local";
+	char err[256], self[PATH_MAX], rl[PATH_MAX], *slash;
+	const char *ports[QD_MAX_PORTS];
+	sigset_t ss;
+	ssize_t n;
+	int ch, check = 0, sfd = -1, timeout, quit = 0, rv = 1;
+	unsigned i;
+
+	log_init("quasard", LOG_TO_STDERR);
+	q.listen_fd = -1;
+	while ((ch = getopt(argc, argv, "b:i:np:r:S:u:v")) != -1) {
+		switch (ch) {
+		case 'b':
+			bname = optarg;
+			break;
+		case 'i':
+			if (q.nports == QD_MAX_PORTS)
+				fatalx("at most %d ports", QD_MAX_PORTS);
+			ports[q.nports++] = optarg;
+			break;
+		case 'n':
+			check = 1;
+			break;
+		case 'p':
+			if (parse_pool(optarg, &pc) == -1)
+				fatalx("-p %s: want min:target:max", optarg);
+			break;
+		case 'r':
+			bc.routelet_path = optarg;
+			break;
+		case 'S':
+			q.statedir = optarg;
+			break;
+		case 'u':
+			bc.run_user = optarg;
+			break;
+		case 'v':
+			log_setverbose(1);
+			break;
+		default:
+			usage();
+		}
+	}
+	if (optind != argc || q.statedir == NULL || q.nports == 0)
+		usage();
+	/* Cgroups and domains are named after the state directory. */
+	bc.instance = strrchr(q.statedir, '/') != NULL &&
+	    strrchr(q.statedir, '/')[1] != '\0' ?
+	    strrchr(q.statedir, '/') + 1 : q.statedir;
+	pc.nvifs = q.nports;
+	q.ack_timeout_ms = bc.ack_timeout_ms;
+	if (pool_conf_check(&pc, err, sizeof(err)) == -1)
+		fatalx("%s", err);
+	if (bc.routelet_path == NULL) {
+		/* By default the routelet that was built or installed with us. */
+		n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+		if (n <= 0)
+			fatal("/proc/self/exe");
+		self[n] = '\0';
+		if ((slash = strrchr(self, '/')) != NULL)
+			*slash = '\0';
+		if ((size_t)snprintf(rl, sizeof(rl), "%.*s/routelet",
+		    (int)(sizeof(rl) - 10), self) >= sizeof(rl))
+			fatalx("%s: path too long", self);
+		bc.routelet_path = rl;
+	}
+	if (access(bc.routelet_path, X_OK) == -1)
+		fatal("routelet %s", bc.routelet_path);
+	for (i = 0; i < q.nports; i++)
+		if (port_open(&q.port[i], ports[i]) == -1)
+			fatalx("cannot use port %s", ports[i]);
+	if (check) {
+		printf("configuration OK: %u ports, pool %u:%u:%u, backend "
+		    "%s\n", q.nports, pc.min, pc.target, pc.max, bname);
+		return 0;
+	}
+	if (geteuid() != 0)
+		fatalx("must run as root: it creates domains and owns the "
+		    "demux table");
+	if (mkdirs(q.statedir) == -1)
+		fatal("%s", q.statedir);
+
+	/* Signals arrive on a descriptor, handled in the loop like the rest. */
+	sigemptyset(&ss);
+	sigaddset(&ss, SIGTERM);
+	sigaddset(&ss, SIGINT);
+	sigaddset(&ss, SIGHUP);
+	if (sigprocmask(SIG_BLOCK, &ss, NULL) == -1 ||
+	    (sfd = signalfd(-1, &ss, SFD_CLOEXEC | SFD_NONBLOCK)) == -1)
+		fatal("signalfd");
+	signal(SIGPIPE, SIG_IGN);
+
+	if (table_open(&q) == -1)
+		goto out;
+	if (backend_open(&q.be, bname, &bc, err, sizeof(err)) == -1) {
+		log_warnx("backend %s: %s", bname, err);
+		goto out;
+	}
+	q.be.on_death = qd_on_death;
+	q.be.on_death_arg = &q;
+	if (q.be.ops->reap_stale(&q.be) == -1)
+		log_warnx("could not reap every routelet of a previous run");
+	q.pool.on_lost = lsp_lost;
+	if (pool_init(&q.pool, &q.be, &pc, err, sizeof(err)) == -1) {
+		log_warnx("%s", err);
+		goto out;
+	}
+	q.pool.on_lost = lsp_lost;
+	if (control_open(&q, err, sizeof(err)) == -1) {
+		log_warnx("%s", err);
+		goto out;
+	}
+	log_info("started: %u ports, %u routelets paused (%s backend), "
+	    "control %s", q.nports, q.pool.nidle, q.be.ops->name, q.sockpath);
+
+	timeout = QD_TICK_MS;
+	while (!quit) {
+		pfd[0].fd = q.listen_fd;
+		pfd[0].events = POLLIN;
+		pfd[1].fd = q.be.ops->event_fd(&q.be);
+		pfd[1].events = POLLIN;
+		pfd[2].fd = sfd;
+		pfd[2].events = POLLIN;
+		if (poll(pfd, 3, timeout) == -1 && errno != EINTR) {
+			log_warn("poll");
+			break;
+		}
+		if (pfd[1].revents & POLLIN)
+			q.be.ops->dispatch(&q.be);
+		if (pfd[0].revents & POLLIN)
+			control_accept(&q);
+		if (pfd[2].revents & POLLIN) {
+			while ((n = read(sfd, &si, sizeof(si))) ==
+			    (ssize_t)sizeof(si))
+				if (si.ssi_signo != SIGHUP)
+					quit = 1;
+		}
+		timeout = pool_tick(&q.pool, clock_mono_ns()) ? 0 : QD_TICK_MS;
+	}
+	log_info("shutting down: %u LSPs, %u routelets", pool_used(&q.pool),
+	    q.pool.ndoms);
+	rv = 0;
+out:
+	control_close(&q);
+	lsp_flush(&q);
+	pool_fini(&q.pool);
+	if (q.be.ops != NULL)
+		backend_close(&q.be);
+	ltable_destroy(&q.lt);
+	if (sfd != -1)
+		close(sfd);
+	return rv;
+}
