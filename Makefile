@@ -102,7 +102,7 @@ TOOLS := $(TOOL_SRCS:tools/%.c=$(B)/bin/%)
 
 PROGS := $(ROUTELET) $(DEMUX) $(QUASARD) $(TOOLS)
 
-.PHONY: all deps check test unit golden demo bench install clean help
+.PHONY: all deps check test unit golden integ demo bench install clean help
 .DEFAULT_GOAL := all
 
 all: $(PROGS) $(UNIT_BINS) $(BENCH_BINS)
@@ -145,13 +145,16 @@ $(B)/bench/%: $(B)/bench/%.o $(LIBRL) $(LIBQ)
 deps:
 	@scripts/install-deps
 
-# The whole suite: unit tests, golden pcap tests, then the same unit tests
-# again under ASan+UBSan and a clang build, so every commit is checked
-# by both compilers and the sanitizers.
+# The whole suite: unit tests, golden pcap tests, the build's own checks
+# and the namespace integration tests (as root), then the unit and golden
+# tests again under ASan+UBSan, and a clang build, so every commit is
+# checked by both compilers and the sanitizers.
 check: deps
 	$(MAKE) all
 	tests/run-unit $(B)
 	tests/golden/run $(B)/bin/routelet
+	tests/build-checks $(B)
+	tests/integ/run $(B)
 	$(MAKE) SANITIZE=1 all
 	tests/run-unit build-san
 	tests/golden/run build-san/bin/routelet
@@ -165,6 +168,9 @@ unit: all
 
 golden: all
 	tests/golden/run $(B)/bin/routelet
+
+integ: all
+	tests/integ/run $(B)
 
 demo: deps
 	$(MAKE) all

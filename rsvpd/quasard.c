@@ -27,6 +27,7 @@
 
 #include "clock.h"
 #include "log.h"
+#include "qstate.h"
 #include "quasard.h"
 
 #define QD_TICK_MS	100
@@ -128,19 +129,13 @@ empty_table(uint32_t label, uint32_t port, void *arg)
 static int
 table_open(struct quasard *q)
 {
-	char path[PATH_MAX];
+	char err[256];
 	uint32_t stale;
-	int fd, rc;
 
-	snprintf(path, sizeof(path), "%s/ltable", q->statedir);
-	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644)) == -1) {
-		log_warn("%s", path);
-		return -1;
-	}
-	rc = ltable_init_fd(&q->lt, fd, 1);
-	close(fd);
-	if (rc != LTABLE_OK) {
-		log_warnx("%s: %s", path, ltable_strerror(rc));
+	/* As the table's one writer, held for our whole life. */
+	if (qstate_ltable_open(q->statedir, 1, &q->lt, &q->ltfile, err,
+	    sizeof(err)) == -1) {
+		log_warnx("demux table: %s", err);
 		return -1;
 	}
 	if ((stale = q->lt.count) > 0) {
@@ -246,6 +241,7 @@ main(int argc, char **argv)
 		    "demux table");
 	if (mkdirs(q.statedir) == -1)
 		fatal("%s", q.statedir);
+	q.ltfile.lockfd = -1;
 
 	/* Signals arrive on a descriptor, handled in the loop like the rest. */
 	sigemptyset(&ss);
@@ -314,6 +310,7 @@ out:
 	if (q.be.ops != NULL)
 		backend_close(&q.be);
 	ltable_destroy(&q.lt);
+	qstate_file_close(&q.ltfile);
 	if (sfd != -1)
 		close(sfd);
 	return rv;

@@ -18,6 +18,7 @@
 #include "backend.h"
 #include "ltable.h"
 #include "pool.h"
+#include "qstate.h"
 #include "rlconf.h"
 
 #define QD_MAX_PORTS	RLCONF_MAX_VIFS
@@ -47,6 +48,7 @@ struct quasard {
 	struct backend	 be;
 	struct pool	 pool;
 	struct ltable	 lt;
+	struct qstate_file ltfile;
 	struct lsp	*lsps[QD_MAX_LSPS];
 	unsigned	 ack_timeout_ms;
 	int		 listen_fd;
