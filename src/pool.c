@@ -284,11 +284,17 @@ pool_tick(struct pool *p, uint64_t now)
 				did = 1;
 			}
 	}
+	if (p->nidle <= p->conf.target)
+		p->surplus_since = 0;
+	else if (p->surplus_since == 0)
+		p->surplus_since = now;
 	if (p->nidle < p->conf.target && p->ndoms < p->conf.max) {
 		if (pool_grow(p) == 0)
 			did = 1;
-	} else if (p->nidle > p->conf.target) {
-		pool_remove(p, p->idle[p->nidle - 1]);
+	} else if (p->nidle > p->conf.target && (p->ndoms > p->conf.max ||
+	    now - p->surplus_since >= POOL_SHRINK_DELAY_MS * NSEC_PER_MSEC)) {
+		/* The bottom of the stack: the one idle longest. */
+		pool_remove(p, p->idle[0]);
 		did = 1;
 	}
 	return did;

@@ -6,7 +6,9 @@
  * a local routelet, seconds for a Xen one) never happens on those paths:
  * pool_tick(), called from the daemon's event loop, grows or shrinks the
  * idle set by one domain per call toward its target, between the minimum
- * and the maximum, and audits: a domain that died is destroyed and
+ * and the maximum -- growing at once, shrinking only once a surplus has
+ * lasted POOL_SHRINK_DELAY_MS, so LSPs that come and go do not make it
+ * create and destroy a routelet each time -- and audits: a domain that died is destroyed and
  * replaced, one in use that stops answering pings is reported to its owner
  * through on_lost and replaced.
  */
@@ -19,6 +21,7 @@
 #include "counter.h"
 
 #define POOL_MAX	4096
+#define POOL_SHRINK_DELAY_MS	5000
 
 enum pdom_state {
 	PD_IDLE,	/* paused, unconfigured, in the idle stack */
@@ -71,6 +74,7 @@ struct pool {
 	unsigned	  ndoms;
 	uint32_t	  next_id;
 	uint64_t	  last_audit;
+	uint64_t	  surplus_since;	/* 0: idle <= target */
 	counter_t	  ctr[POOL_C_COUNT];
 	/* A used routelet died or stopped answering; it is already out of
 	 * the owner's hands and will be destroyed after this returns. */
