@@ -12,6 +12,7 @@ PREFIX	?= /usr/local
 BINDIR	?= $(PREFIX)/bin
 SBINDIR	?= $(PREFIX)/sbin
 MANDIR	?= $(PREFIX)/share/man
+DATADIR	?= $(PREFIX)/share/quasar
 
 CC	?= cc
 ifeq ($(origin CC),default)
@@ -67,8 +68,8 @@ endif
 pc_cflags = $(shell $(PKG_CONFIG) --cflags $(1))
 pc_libs = $(shell $(PKG_CONFIG) --libs $(1))
 
-DEP_CFLAGS := $(call pc_cflags,libpcap libnl-3.0 libnl-route-3.0)
-DEP_LIBS := $(call pc_libs,libpcap libnl-3.0 libnl-route-3.0)
+DEP_CFLAGS := $(call pc_cflags,libpcap libnl-3.0 libnl-route-3.0 libxml-2.0)
+DEP_LIBS := $(call pc_libs,libpcap libnl-3.0 libnl-route-3.0 libxml-2.0)
 CMOCKA_LIBS = $(call pc_libs,cmocka)
 
 # ---- libquasar (src/) -------------------------------------------------
@@ -110,6 +111,9 @@ all: $(PROGS) $(UNIT_BINS) $(BENCH_BINS)
 $(B)/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(QCFLAGS) $(DEP_CFLAGS) -c -o $@ $<
+
+# Where qconf.c looks for the schema when nothing else names it.
+$(B)/src/qconf.o: QCFLAGS += -DQCONF_XSD_PATH='"$(DATADIR)/quasard.xsd"'
 
 $(LIBQ): $(LIBQ_OBJS)
 	@mkdir -p $(@D)
@@ -183,6 +187,8 @@ bench: deps
 install: $(PROGS)
 	install -d $(DESTDIR)$(SBINDIR)
 	for p in $(PROGS); do install -m 0755 $$p $(DESTDIR)$(SBINDIR)/; done
+	install -d $(DESTDIR)$(DATADIR)
+	install -m 0644 docs/quasard.xsd $(DESTDIR)$(DATADIR)/
 
 clean:
 	rm -rf build build-san build-clang
