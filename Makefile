@@ -157,6 +157,7 @@ check: deps
 	$(MAKE) all
 	tests/run-unit $(B)
 	tests/golden/run $(B)/bin/routelet
+	tests/rsvp/tshark-check $(B)
 	tests/build-checks $(B)
 	tests/integ/run $(B)
 	$(MAKE) SANITIZE=1 all
