@@ -179,7 +179,7 @@ integ: all
 
 demo: deps
 	$(MAKE) all
-	tools/demo-replay $(B)/bin/routelet
+	tools/demo $(B)
 
 bench: deps
 	$(MAKE) all
