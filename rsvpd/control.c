@@ -10,10 +10,15 @@
  *   lsp show | lsp add <name> key=value... | lsp set <name> key=value...
  *   lsp del <name>
  *   demux show
+ *   rsvp show sessions|psb|rsb|neighbors|counters|admission
+ *   rsvp counters reset
  *
- * lsp keys: the routelet keys of rlconf.h (in-label, op, out-label,
- * ttl-mode, nh-mac, rate, burst) and in-port, out-port (port name or
- * number), weight (1-10000) and cap (percent of a CPU, 0 none).
+ * lsp keys of a static LSP: the routelet keys of rlconf.h (in-label, op,
+ * out-label, ttl-mode, nh-mac, rate, burst) and in-port, out-port (port
+ * name or number), weight (1-10000) and cap (percent of a CPU, 0 none).
+ * "lsp add" with to= is an LSP this router heads, signalled with RSVP-TE:
+ * see rsvpctl.c for its keys.  LSPs that RSVP set up through this router
+ * are shown (kind "transit") but are RSVP's to change or remove.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -30,22 +35,13 @@
 #include "clock.h"
 #include "log.h"
 #include "quasard.h"
+#include "rsvpd.h"
 
 #define CTL_LINE_MAX	4096
 #define CTL_ARGS_MAX	64
 #define CTL_TIMEOUT_MS	2000
 
-struct reply {
-	char	*buf;
-	size_t	 len, cap;
-	int	 json;
-	int	 failed;
-};
-
-static void rp(struct reply *, const char *, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void
+void
 rp(struct reply *r, const char *fmt, ...)
 {
 	va_list ap;
@@ -69,10 +65,7 @@ rp(struct reply *r, const char *fmt, ...)
 	}
 }
 
-static void rp_err(struct reply *, const char *, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void
+void
 rp_err(struct reply *r, const char *fmt, ...)
 {
 	char msg[512];
@@ -337,12 +330,14 @@ show_lsp(struct quasard *q, struct lsp *l, struct reply *r, int first)
 		snprintf(out, sizeof(out), "-");
 	ether_addr_fmt(l->conf.nh_mac, mac);
 	if (r->json) {
-		rp(r, "%s{\"name\":\"%s\",\"in_label\":%" PRIu32 ",\"in_port\":"
-		    "\"%s\",\"op\":\"%s\",\"out_label\":\"%s\",\"nh_mac\":"
-		    "\"%s\",\"out_port\":\"%s\",\"rate\":%" PRIu64 ",\"burst\":"
-		    "%" PRIu64 ",\"weight\":%u,\"cap\":%u,\"routelet\":%s%s%s,"
-		    "\"gen\":%" PRIu64 ",\"setup_us\":%" PRIu64 "}",
-		    first ? "" : ",", l->name, l->conf.in_label,
+		rp(r, "%s{\"name\":\"%s\",\"kind\":\"%s\",\"in_label\":%" PRIu32
+		    ",\"in_port\":\"%s\",\"op\":\"%s\",\"out_label\":\"%s\","
+		    "\"nh_mac\":\"%s\",\"out_port\":\"%s\",\"rate\":%" PRIu64
+		    ",\"burst\":%" PRIu64 ",\"weight\":%u,\"cap\":%u,"
+		    "\"routelet\":%s%s%s,\"gen\":%" PRIu64 ",\"setup_us\":%"
+		    PRIu64 "}",
+		    first ? "" : ",", l->name, l->owner != NULL ? "transit" :
+		    "static", l->conf.in_label,
 		    q->port[l->in_port].ifname, rl_op_name(l->conf.op), out,
 		    mac, q->port[l->conf.out_vif].ifname, l->conf.rate,
 		    l->conf.burst, l->cpu.weight, l->cpu.cap,
@@ -356,6 +351,18 @@ show_lsp(struct quasard *q, struct lsp *l, struct reply *r, int first)
 	    q->port[l->in_port].ifname, rl_op_name(l->conf.op), out, mac,
 	    q->port[l->conf.out_vif].ifname, l->conf.rate, l->cpu.weight,
 	    l->cpu.cap, l->rl ? l->rl->d.name : "-", l->conf.gen);
+}
+
+/* "lsp add" with to= is a head-end LSP, signalled. */
+static int
+signalled(int argc, char **argv)
+{
+	int i;
+
+	for (i = 3; i < argc; i++)
+		if (strncmp(argv[i], "to=", 3) == 0)
+			return 1;
+	return 0;
 }
 
 static void
@@ -380,10 +387,28 @@ cmd_lsp(struct quasard *q, int argc, char **argv, struct reply *r)
 				show_lsp(q, q->lsps[i], r, first);
 				first = 0;
 			}
+		rsvpctl_lsp_show(q, r, &first);
 		if (r->json)
 			rp(r, "]\n");
 		return;
 	}
+	if (argc >= 3 && strcmp(argv[1], "add") == 0 && signalled(argc, argv)) {
+		(void)rsvpctl_lsp_add(q, argc, argv, r);
+		return;
+	}
+	if (argc >= 3 && (strcmp(argv[1], "set") == 0 ||
+	    strcmp(argv[1], "del") == 0) && lsp_find(q, argv[2]) != NULL &&
+	    lsp_find(q, argv[2])->owner != NULL) {
+		rp_err(r, "lsp %s was set up by RSVP: its head-end changes or "
+		    "removes it", argv[2]);
+		return;
+	}
+	if (argc == 3 && strcmp(argv[1], "del") == 0 &&
+	    rsvpctl_lsp_del(q, argv[2], r) == 0)
+		return;
+	if (argc >= 3 && strcmp(argv[1], "set") == 0 &&
+	    rsvpctl_lsp_set(q, argc, argv, r) == 0)
+		return;
 	if (argc >= 3 && (strcmp(argv[1], "add") == 0 ||
 	    strcmp(argv[1], "set") == 0)) {
 		memset(&l, 0, sizeof(l));
@@ -401,7 +426,9 @@ cmd_lsp(struct quasard *q, int argc, char **argv, struct reply *r)
 			return;
 		}
 		if (strcmp(argv[1], "add") == 0) {
-			if (lsp_add(q, &l, err, sizeof(err)) == -1)
+			if (q->rsvp != NULL && he_find(q->rsvp, l.name) != NULL)
+				rp_err(r, "lsp %s exists", l.name);
+			else if (lsp_add(q, &l, err, sizeof(err)) == -1)
 				rp_err(r, "%s", err);
 		} else if (lsp_update(q, argv[2], &l.conf, keys, err,
 		    sizeof(err)) == -1)
@@ -465,6 +492,7 @@ static const struct {
 	{ "routelet", cmd_routelet },
 	{ "lsp", cmd_lsp },
 	{ "demux", cmd_demux },
+	{ "rsvp", rsvpctl_cmd },
 };
 
 static void

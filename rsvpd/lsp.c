@@ -18,6 +18,7 @@
 #include "clock.h"
 #include "log.h"
 #include "quasard.h"
+#include "rsvpd.h"
 
 struct lsp *
 lsp_find(struct quasard *q, const char *name)
@@ -284,9 +285,13 @@ lsp_lost(struct pool *p, struct pdom *pd, void *owner)
 		log_warnx("lsp %s: label %" PRIu32 " was not in the demux",
 		    l->name, l->conf.in_label);
 	l->rl = NULL;
-	if (lsp_attach(q, l, err, sizeof(err)) == -1)
+	if (lsp_attach(q, l, err, sizeof(err)) == -1) {
 		log_warnx("lsp %s: lost its routelet and cannot get another: "
 		    "%s", l->name, err);
+		/* a signalled LSP tells its reservation, which tears it */
+		if (l->owner != NULL)
+			rsvpd_lsp_lost(q, l);
+	}
 }
 
 void

@@ -3,6 +3,18 @@
  *
  *   quasard -S statedir -i port [-i port]... [-b local|xen]
  *           [-p min:target:max] [-r routelet] [-u user] [-v] [-n]
+ *           [-a router-id] [-R refresh-ms] [-K keep] [-B port:bytes/s]...
+ *           [-c cpu-budget-%] [-P per-packet-ns] [-L min:max]
+ *           [-H port]... [-T hello-ms[:misses]]
+ *
+ * RSVP-TE (rsvpd.h): -a router id (default: the first port's address),
+ * -R the refresh period R in ms (30000) and -K the keep multiplier K (3)
+ * of RFC 2205 s3.7, -B the bandwidth reservable on a port (default
+ * unlimited), -c the CPU budget in percent of all CPUs (80), -P the cost
+ * of a packet in ns (default: measured at start), -L the range incoming
+ * labels come from (1000:1048575), -H Hellos on a port (RFC 3209 s5) and
+ * -T their interval and the misses that mean a neighbour is down
+ * (5000:4).
  *
  * It owns the routelet pool and is the one writer of the demux's label
  * table (<statedir>/ltable, shared with quasar-demux, which keeps
@@ -25,10 +37,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <arpa/inet.h>
+
 #include "clock.h"
 #include "log.h"
 #include "qstate.h"
 #include "quasard.h"
+#include "rsvpd.h"
 
 #define QD_TICK_MS	100
 
@@ -37,8 +52,38 @@ usage(void)
 {
 	fprintf(stderr, "usage: quasard -S statedir -i port [-i port]... "
 	    "[-b local|xen] [-p min:target:max]\n"
-	    "               [-r routelet] [-u user] [-v] [-n]\n");
+	    "               [-r routelet] [-u user] [-v] [-n]\n"
+	    "               [-a router-id] [-R refresh-ms] [-K keep] "
+	    "[-B port:bytes/s]...\n"
+	    "               [-c cpu-budget-%%] [-P per-packet-ns] "
+	    "[-L min:max] [-H port]...\n"
+	    "               [-T hello-ms[:misses]]\n");
 	exit(2);
+}
+
+static unsigned long
+num_arg(int opt, const char *s, unsigned long min, unsigned long max)
+{
+	unsigned long v;
+	char *end;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (*s < '0' || *s > '9' || errno != 0 || *end != '\0' || v < min ||
+	    v > max)
+		fatalx("-%c %s: want a number %lu-%lu", opt, s, min, max);
+	return v;
+}
+
+static int
+port_index(const struct quasard *q, const char *name)
+{
+	unsigned i;
+
+	for (i = 0; i < q->nports; i++)
+		if (strcmp(q->port[i].ifname, name) == 0)
+			return (int)i;
+	return -1;
 }
 
 static int
@@ -159,7 +204,13 @@ main(int argc, char **argv)
 	struct pool_conf pc = { .min = 1, .target = 4, .max = 64,
 	    .ping_ms = 1000 };
 	struct signalfd_siginfo si;
-	struct pollfd pfd[3];
+	struct pollfd pfd[4];
+	static struct rsvpd rsvp;
+	struct rsvpd_conf rc;
+	const char *bw[QD_MAX_PORTS], *hello[QD_MAX_PORTS];
+	unsigned nbw = 0, nhello = 0, rsvp_opts = 0;
+	char *colon;
+	int np;
 	const char *bname = "local";
 	char err[256], self[PATH_MAX], rl[PATH_MAX], *slash;
 	const char *ports[QD_MAX_PORTS];
@@ -170,8 +221,61 @@ main(int argc, char **argv)
 
 	log_init("quasard", LOG_TO_STDERR);
 	q.listen_fd = -1;
-	while ((ch = getopt(argc, argv, "b:i:np:r:S:u:v")) != -1) {
+	rsvpd_conf_init(&rc);
+	while ((ch = getopt(argc, argv, "a:B:b:c:H:i:K:L:np:P:r:R:S:T:u:v")) !=
+	    -1) {
+		if (strchr("aBcHKLPRT", ch) != NULL)
+			rsvp_opts++;
 		switch (ch) {
+		case 'a':
+			if (inet_pton(AF_INET, optarg, &rc.router_id) != 1)
+				fatalx("-a %s: not an IPv4 address", optarg);
+			break;
+		case 'B':
+			if (nbw == QD_MAX_PORTS)
+				fatalx("-B: at most %d", QD_MAX_PORTS);
+			bw[nbw++] = optarg;
+			break;
+		case 'c':
+			rc.cpu_budget_pct = (unsigned)num_arg(ch, optarg, 0,
+			    100);
+			break;
+		case 'H':
+			if (nhello == QD_MAX_PORTS)
+				fatalx("-H: at most %d", QD_MAX_PORTS);
+			hello[nhello++] = optarg;
+			break;
+		case 'K':
+			rc.keep = (unsigned)num_arg(ch, optarg, 1, 255);
+			break;
+		case 'L':
+			if ((colon = strchr(optarg, ':')) == NULL)
+				fatalx("-L %s: want min:max", optarg);
+			*colon = '\0';
+			rc.label_min = (uint32_t)num_arg(ch, optarg, 16,
+			    MPLS_LABEL_MAX);
+			rc.label_max = (uint32_t)num_arg(ch, colon + 1, 16,
+			    MPLS_LABEL_MAX);
+			*colon = ':';
+			if (rc.label_min > rc.label_max)
+				fatalx("-L: min above max");
+			break;
+		case 'P':
+			rc.per_packet_ns = (uint32_t)num_arg(ch, optarg, 1,
+			    10000000);
+			break;
+		case 'R':
+			rc.refresh_ms = (uint32_t)num_arg(ch, optarg, 100,
+			    3600000);
+			break;
+		case 'T':
+			if ((colon = strchr(optarg, ':')) != NULL)
+				*colon = '\0';
+			rc.hello_ms = (unsigned)num_arg(ch, optarg, 10, 60000);
+			if (colon != NULL)
+				rc.hello_misses = (unsigned)num_arg(ch,
+				    colon + 1, 2, 255);
+			break;
 		case 'b':
 			bname = optarg;
 			break;
@@ -231,9 +335,40 @@ main(int argc, char **argv)
 	for (i = 0; i < q.nports; i++)
 		if (port_open(&q.port[i], ports[i]) == -1)
 			fatalx("cannot use port %s", ports[i]);
+	for (i = 0; i < nbw; i++) {
+		if ((colon = strrchr(bw[i], ':')) == NULL)
+			fatalx("-B %s: want port:bytes/s", bw[i]);
+		*colon = '\0';
+		if ((np = port_index(&q, bw[i])) < 0)
+			fatalx("-B %s: not a port (-i)", bw[i]);
+		rc.reservable[np] = num_arg('B', colon + 1, 0,
+		    ULONG_MAX - 1);
+	}
+	for (i = 0; i < nhello; i++) {
+		if ((np = port_index(&q, hello[i])) < 0)
+			fatalx("-H %s: not a port (-i)", hello[i]);
+		rc.hello[np] = 1;
+	}
 	if (check) {
 		printf("configuration OK: %u ports, pool %u:%u:%u, backend "
 		    "%s\n", q.nports, pc.min, pc.target, pc.max, bname);
+		snprintf(err, sizeof(err), "%u ns", rc.per_packet_ns);
+		printf("RSVP-TE: router id %s, R %u ms, K %u, labels %u-%u, "
+		    "CPU budget %u%%, packet cost %s, Hellos every %u ms "
+		    "(%u missed: down)\n", rc.router_id.s_addr != 0 ?
+		    inet_ntoa(rc.router_id) : "the first port's address",
+		    rc.refresh_ms, rc.keep, rc.label_min, rc.label_max,
+		    rc.cpu_budget_pct, rc.per_packet_ns != 0 ? err :
+		    "measured at start", rc.hello_ms, rc.hello_misses);
+		for (i = 0; i < q.nports; i++) {
+			printf("  port %s: reservable ", q.port[i].ifname);
+			if (rc.reservable[i] == ADMIT_UNLIMITED)
+				printf("unlimited");
+			else
+				printf("%llu B/s",
+				    (unsigned long long)rc.reservable[i]);
+			printf("%s\n", rc.hello[i] ? ", Hellos" : "");
+		}
 		return 0;
 	}
 	if (geteuid() != 0)
@@ -273,8 +408,21 @@ main(int argc, char **argv)
 		log_warnx("%s", err);
 		goto out;
 	}
+	if (rsvpd_init(&rsvp, &q, &rc, err, sizeof(err)) == -1) {
+		/* asked for: a failure is fatal; by default, static LSPs
+		 * still work without it */
+		if (rsvp_opts > 0) {
+			log_warnx("%s", err);
+			rsvpd_fini(&rsvp);
+			goto out;
+		}
+		log_warnx("%s: RSVP-TE is off", err);
+		rsvpd_fini(&rsvp);
+	} else
+		q.rsvp = &rsvp;
 	log_info("started: %u ports, %u routelets paused (%s backend), "
-	    "control %s", q.nports, q.pool.nidle, q.be.ops->name, q.sockpath);
+	    "control %s%s", q.nports, q.pool.nidle, q.be.ops->name, q.sockpath,
+	    q.rsvp != NULL ? ", RSVP-TE on" : "");
 
 	timeout = QD_TICK_MS;
 	while (!quit) {
@@ -284,12 +432,20 @@ main(int argc, char **argv)
 		pfd[1].events = POLLIN;
 		pfd[2].fd = sfd;
 		pfd[2].events = POLLIN;
-		if (poll(pfd, 3, timeout) == -1 && errno != EINTR) {
+		pfd[3].fd = q.rsvp != NULL ? rsvpd_fd(q.rsvp) : -1;
+		pfd[3].events = POLLIN;
+		if (q.rsvp != NULL)
+			timeout = rsvpd_poll_ms(q.rsvp, timeout);
+		if (poll(pfd, 4, timeout) == -1 && errno != EINTR) {
 			log_warn("poll");
 			break;
 		}
 		if (pfd[1].revents & POLLIN)
 			q.be.ops->dispatch(&q.be);
+		if (pfd[3].revents & POLLIN)
+			rsvpd_dispatch(q.rsvp);
+		if (q.rsvp != NULL)
+			rsvpd_timers(q.rsvp);
 		if (pfd[0].revents & POLLIN)
 			control_accept(&q);
 		if (pfd[2].revents & POLLIN) {
@@ -305,6 +461,9 @@ main(int argc, char **argv)
 	rv = 0;
 out:
 	control_close(&q);
+	if (q.rsvp != NULL)
+		rsvpd_fini(q.rsvp);
+	q.rsvp = NULL;
 	lsp_flush(&q);
 	pool_fini(&q.pool);
 	if (q.be.ops != NULL)

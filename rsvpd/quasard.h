@@ -5,9 +5,8 @@
  *   control.c   the root-only UNIX control socket and its commands
  *   lsp.c       QoS LSPs admitted into routelets: take, share, configure,
  *               unpause, acknowledge, demux; and back
- *
- * RSVP-TE signalling (RFC 2205, 2210, 3209) will drive lsp.c the way the
- * control socket's "lsp add" does now.
+ *   rsvpd.h     RSVP-TE signalling (RFC 2205, 2210, 3209): the rest of
+ *               the files, and how it drives lsp.c for signalled LSPs
  */
 #ifndef QUASARD_H
 #define QUASARD_H
@@ -33,6 +32,7 @@ struct qd_port {
 
 struct lsp {
 	char		 name[QD_NAME_MAX];
+	void		*owner;		/* its RSVP reservation; NULL: static */
 	struct rlconf	 conf;		/* what the routelet runs */
 	unsigned	 in_port;
 	struct dom_cpu	 cpu;
@@ -52,7 +52,21 @@ struct quasard {
 	struct lsp	*lsps[QD_MAX_LSPS];
 	unsigned	 ack_timeout_ms;
 	int		 listen_fd;
+	struct rsvpd	*rsvp;
 };
+
+/* A control socket reply being built (control.c). */
+struct reply {
+	char	*buf;
+	size_t	 len, cap;
+	int	 json;
+	int	 failed;
+};
+
+void		 rp(struct reply *, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
+void		 rp_err(struct reply *, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
 
 /* lsp.c */
 int		 lsp_add(struct quasard *, const struct lsp *tmpl, char *err,
