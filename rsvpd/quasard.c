@@ -41,6 +41,7 @@
 
 #include "clock.h"
 #include "log.h"
+#include "qconf.h"
 #include "qstate.h"
 #include "quasard.h"
 #include "rsvpd.h"
@@ -50,7 +51,8 @@
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: quasard -S statedir -i port [-i port]... "
+	fprintf(stderr, "usage: quasard -f quasard.xml [-n] [-v]\n"
+	    "       quasard -S statedir -i port [-i port]... "
 	    "[-b local|xen] [-p min:target:max]\n"
 	    "               [-r routelet] [-u user] [-v] [-n]\n"
 	    "               [-a router-id] [-R refresh-ms] [-K keep] "
@@ -216,14 +218,19 @@ main(int argc, char **argv)
 	const char *ports[QD_MAX_PORTS];
 	sigset_t ss;
 	ssize_t n;
-	int ch, check = 0, sfd = -1, timeout, quit = 0, rv = 1;
+	int ch, check = 0, sfd = -1, timeout, quit = 0, rv = 1, optn = 0;
 	unsigned i;
+	static struct qconf qc;
+	static char cerr[8192];
+	const char *conffile = NULL;
 
 	log_init("quasard", LOG_TO_STDERR);
 	q.listen_fd = -1;
 	rsvpd_conf_init(&rc);
-	while ((ch = getopt(argc, argv, "a:B:b:c:H:i:K:L:np:P:r:R:S:T:u:v")) !=
-	    -1) {
+	while ((ch = getopt(argc, argv, "a:B:b:c:f:H:i:K:L:np:P:r:R:S:T:u:v"))
+	    != -1) {
+		if (strchr("fnv", ch) == NULL)
+			optn++;
 		if (strchr("aBcHKLPRT", ch) != NULL)
 			rsvp_opts++;
 		switch (ch) {
@@ -284,6 +291,9 @@ main(int argc, char **argv)
 				fatalx("at most %d ports", QD_MAX_PORTS);
 			ports[q.nports++] = optarg;
 			break;
+		case 'f':
+			conffile = optarg;
+			break;
 		case 'n':
 			check = 1;
 			break;
@@ -307,12 +317,54 @@ main(int argc, char **argv)
 			usage();
 		}
 	}
+	if (conffile != NULL) {
+		/* A file configures everything, as ldpd's does. */
+		if (optn > 0 || optind != argc)
+			fatalx("-f %s: the file configures quasard; give only "
+			    "-n and -v with it", conffile);
+		if (qconf_load(&qc, conffile, NULL, cerr, sizeof(cerr)) !=
+		    QCONF_OK) {
+			fprintf(stderr, "%s", cerr);
+			fatalx("%s: configuration refused", conffile);
+		}
+		q.statedir = qc.statedir;
+		for (i = 0; i < qc.nifs; i++) {
+			ports[q.nports] = qc.ifs[i].name;
+			rc.reservable[q.nports] = qc.ifs[i].reservable;
+			rc.hello[q.nports] = qc.ifs[i].hello;
+			q.nports++;
+		}
+		pc.min = qc.pool.min;
+		pc.target = qc.pool.target;
+		pc.max = qc.pool.max;
+		pc.ping_ms = qc.pool.ping_ms;
+		bname = qc.backend.type == QCONF_BE_XEN ? "xen" : "local";
+		if (qc.backend.routelet_path[0] != '\0')
+			bc.routelet_path = qc.backend.routelet_path;
+		if (qc.backend.user[0] != '\0')
+			bc.run_user = qc.backend.user;
+		bc.ack_timeout_ms = qc.backend.ack_timeout_ms;
+		rc.router_id = qc.router_id;
+		rc.refresh_ms = qc.rsvp.refresh_ms;
+		rc.keep = qc.rsvp.keep_multiplier;
+		rc.hello_ms = qc.rsvp.hello_ms;
+		rc.hello_misses = qc.rsvp.hello_misses;
+		rc.cpu_budget_pct = qc.admission.cpu_budget_pct;
+		rc.per_packet_ns = qc.admission.per_packet_ns;
+		rc.label_min = qc.labels.min;
+		rc.label_max = qc.labels.max;
+		rsvp_opts = 1;
+		if (check && log_getverbose())
+			qconf_print(stdout, &qc);
+	}
 	if (optind != argc || q.statedir == NULL || q.nports == 0)
 		usage();
 	/* Cgroups and domains are named after the state directory. */
 	bc.instance = strrchr(q.statedir, '/') != NULL &&
 	    strrchr(q.statedir, '/')[1] != '\0' ?
 	    strrchr(q.statedir, '/') + 1 : q.statedir;
+	if (conffile != NULL && qc.backend.instance[0] != '\0')
+		bc.instance = qc.backend.instance;
 	pc.nvifs = q.nports;
 	q.ack_timeout_ms = bc.ack_timeout_ms;
 	if (pool_conf_check(&pc, err, sizeof(err)) == -1)
@@ -420,6 +472,20 @@ main(int argc, char **argv)
 		rsvpd_fini(&rsvp);
 	} else
 		q.rsvp = &rsvp;
+	for (i = 0; conffile != NULL && i < qc.nlsps; i++) {
+		struct lsp l;
+
+		/* Static LSPs of the file, as `quasarctl lsp add` makes them. */
+		memset(&l, 0, sizeof(l));
+		snprintf(l.name, sizeof(l.name), "%s", qc.lsps[i].name);
+		l.conf = qc.lsps[i].conf;
+		l.in_port = qc.lsps[i].in_port;
+		l.cpu.weight = qc.lsps[i].weight;
+		l.cpu.cap = qc.lsps[i].cap;
+		if (lsp_add(&q, &l, err, sizeof(err)) == -1)
+			log_warnx("%s:%d: lsp %s: %s", conffile, qc.lsps[i].line,
+			    l.name, err);
+	}
 	log_info("started: %u ports, %u routelets paused (%s backend), "
 	    "control %s%s", q.nports, q.pool.nidle, q.be.ops->name, q.sockpath,
 	    q.rsvp != NULL ? ", RSVP-TE on" : "");

@@ -24,9 +24,18 @@ usage(void)
 	    "usage: quasarctl [-S statedir] [-j] command [args...]\n"
 	    "  pool show | pool resize <min> <target> <max>\n"
 	    "  routelet show | routelet pause|unpause|stats <id>\n"
-	    "  lsp show | lsp add <name> key=value... | lsp set <name> "
-	    "key=value...\n"
-	    "  lsp del <name>\n"
+	    "  lsp show | lsp del <name>\n"
+	    "  lsp add <name> to=<ip> rate=<B/s> [burst=] [peak=] "
+	    "[service=cl|gs|be]\n"
+	    "          [ero=<ip>[,loose]/...] [label=explicit-null]   "
+	    "(signalled, head-end)\n"
+	    "  lsp add <name> in-label=<l> in-port=<p> op=swap|pop|push "
+	    "[out-label=] nh-mac=\n"
+	    "          out-port=<p> [rate=] [burst=] [weight=] [cap=]   "
+	    "(static)\n"
+	    "  lsp set <name> key=value...\n"
+	    "  rsvp show sessions|psb|rsb|neighbors|counters | rsvp counters "
+	    "reset\n"
 	    "  demux show\n");
 	exit(2);
 }
@@ -36,8 +45,8 @@ main(int argc, char **argv)
 {
 	struct sockaddr_un sun;
 	const char *dir = CTL_DEFAULT_STATEDIR;
-	char line[4096], buf[8192], *nl;
-	size_t off = 0, got = 0;
+	char line[4096], *buf = NULL, *nb, *nl;
+	size_t off = 0, got = 0, cap = 0;
 	ssize_t n;
 	int ch, fd, json = 0, i, ok;
 
@@ -85,10 +94,24 @@ main(int argc, char **argv)
 		fprintf(stderr, "quasarctl: write: %s\n", strerror(errno));
 		return 3;
 	}
-	while (got < sizeof(buf) - 1 &&
-	    (n = read(fd, buf + got, sizeof(buf) - 1 - got)) > 0)
+	/* Replies grow with the router: read until quasard closes. */
+	for (;;) {
+		if (cap - got < 4096) {
+			if (cap > (64u << 20) ||
+			    (nb = realloc(buf, cap * 2 + 8192)) == NULL) {
+				fprintf(stderr, "quasarctl: reply too large\n");
+				return 3;
+			}
+			buf = nb;
+			cap = cap * 2 + 8192;
+		}
+		if ((n = read(fd, buf + got, cap - got - 1)) <= 0)
+			break;
 		got += (size_t)n;
+	}
 	close(fd);
+	if (buf == NULL)
+		return 3;
 	buf[got] = '\0';
 	if ((nl = strchr(buf, '\n')) == NULL) {
 		fprintf(stderr, "quasarctl: no answer from quasard\n");
@@ -96,10 +119,10 @@ main(int argc, char **argv)
 	}
 	*nl = '\0';
 	ok = strcmp(buf, "ok") == 0;
-	if (!ok) {
+	if (!ok)
 		fprintf(stderr, "quasarctl: %s%s\n", buf, nl + 1);
-		return 1;
-	}
-	fputs(nl + 1, stdout);
-	return 0;
+	else
+		fputs(nl + 1, stdout);
+	free(buf);
+	return ok ? 0 : 1;
 }
