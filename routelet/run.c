@@ -27,6 +27,7 @@
 #include <net/if.h>
 #include <poll.h>
 #include <pwd.h>
+#include <sched.h>
 #include <grp.h>
 #include <signal.h>
 #include <stddef.h>
@@ -48,6 +49,7 @@
 
 #define RUN_POOL	(RLCONF_MAX_VIFS * RL_TXQ_SIZE + 2 * RL_BURST)
 #define RUN_VIF_WAIT_MS	2000
+#define RUN_RCVBUF	(4 << 20)
 
 #define RUN_COUNTERS(X)							\
 	X(rx_errors,	"receive calls that failed")			\
@@ -123,7 +125,7 @@ static int
 vif_open(const char *ifname)
 {
 	struct sockaddr_ll sll;
-	int fd, one = 1;
+	int fd, one = 1, rcvbuf = RUN_RCVBUF;
 
 	fd = socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC,
 	    htons(ETH_P_ALL));
@@ -148,6 +150,14 @@ vif_open(const char *ifname)
 		close(fd);
 		return -1;
 	}
+	/*
+	 * The default buffer holds a few hundred small frames: one host
+	 * hiccup of a millisecond or two loses frames at any rate.  FORCE,
+	 * while we still may, so rmem_max does not cap it.
+	 */
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf,
+	    sizeof(rcvbuf)) == -1)
+		log_warn("%s: receive buffer of %d bytes", ifname, rcvbuf);
 	return fd;
 }
 
@@ -182,6 +192,24 @@ run_seccomp(void)
 
 	if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) == -1) {
 		log_warn("seccomp");
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * SCHED_BATCH: the demux's send into our VIF wakes us, and a normal
+ * task preempts the demux at once, a few frames at a time, so neither
+ * ever sees a batch.  As a batch task we run when the demux yields, on
+ * bursts.  Our CPU share is still the cgroup's to give.
+ */
+static int
+run_sched(void)
+{
+	struct sched_param sp = { .sched_priority = 0 };
+
+	if (sched_setscheduler(0, SCHED_BATCH, &sp) == -1) {
+		log_warn("SCHED_BATCH");
 		return -1;
 	}
 	return 0;
@@ -486,7 +514,7 @@ rl_run_main(int argc, char **argv)
 		    -1)
 			goto fail;
 	}
-	if (run_drop_privileges(user) == -1)
+	if (run_sched() == -1 || run_drop_privileges(user) == -1)
 		goto fail;
 	snprintf(msg, sizeof(msg), "ready %u", r.nvifs);
 	ctl_send(&r, msg);
