@@ -190,6 +190,8 @@ install: $(PROGS)
 	for p in $(PROGS); do install -m 0755 $$p $(DESTDIR)$(SBINDIR)/; done
 	install -d $(DESTDIR)$(DATADIR)
 	install -m 0644 docs/quasard.xsd $(DESTDIR)$(DATADIR)/
+	install -d $(DESTDIR)$(MANDIR)/man8
+	install -m 0644 docs/quasard.8 docs/quasarctl.8 $(DESTDIR)$(MANDIR)/man8/
 
 clean:
 	rm -rf build build-san build-clang
