@@ -181,7 +181,8 @@ demo: deps
 	$(MAKE) all
 	tools/demo $(B)
 
-bench: deps
+bench:
+	@scripts/install-deps bench
 	$(MAKE) all
 	bench/run $(B)
 
