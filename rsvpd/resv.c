@@ -181,11 +181,8 @@ resv_setup(struct rsvpd *r, struct rsb *b, const struct rsvp_flowspec *fs,
 			*value_r = adm_errvalue(rc);
 			return -1;
 		}
-		/* below its maximum, an empty pool can make one now */
-		if (q->pool.nidle == 0 && pool_used(&q->pool) <
-		    q->pool.conf.max)
-			(void)pool_tick(&q->pool, clock_mono_ns());
-		if (q->pool.nidle == 0) {
+		/* Below its maximum, pool_take makes one (a cold create). */
+		if (q->pool.nidle == 0 && q->pool.ndoms >= q->pool.conf.max) {
 			rd_count(r, RD_C_admit_pool);
 			log_info("resv %s: refused: no idle routelet (%u in "
 			    "use, max %u)", buf, pool_used(&q->pool),

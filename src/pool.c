@@ -143,7 +143,11 @@ pool_take(struct pool *p, void *owner)
 {
 	struct pdom *pd;
 
-	if (p->nidle == 0) {
+	/*
+	 * None idle but room below the maximum: make one now (a cold
+	 * create, tens of milliseconds) rather than refuse the LSP.
+	 */
+	if (p->nidle == 0 && (p->ndoms >= p->conf.max || pool_grow(p) == -1)) {
 		ctr_add(&p->ctr[POOL_C_take_empty], 1);
 		return NULL;
 	}

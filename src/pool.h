@@ -88,6 +88,8 @@ int	 pool_init(struct pool *p, struct backend *be,
 	    const struct pool_conf *conf, char *err, size_t errlen);
 void	 pool_fini(struct pool *p);
 
+/* An idle routelet; with none idle and the pool below its maximum, one
+ * made on the spot.  NULL when the pool is at its maximum. */
 struct pdom *pool_take(struct pool *p, void *owner);
 /* Pauses it, closes its egress, and puts it back on the idle stack; a
  * routelet that cannot be paused is destroyed instead. */

@@ -386,6 +386,33 @@ def main():
         check("%d take/return cycles: label 150 left the demux" % cycles,
               150 not in dx, dx)
 
+        # ---- an empty pool below its maximum creates on demand ----------
+        lab.ctl("pool", "resize", "0", "0", "12")
+        end = time.monotonic() + 20
+        while time.monotonic() < end and \
+                lab.ctlj("pool", "show")["idle"] != 0:
+            time.sleep(0.2)
+        created = lab.ctlj("pool", "show")["counters"]["created"]
+        r = lab.ctl("lsp", "add", "D", "in-label=160", "in-port=p0",
+                    "op=swap", "out-label=260", "nh-mac=" + d0,
+                    "out-port=p1", check=False)
+        pool = lab.ctlj("pool", "show")
+        check("no idle routelet: one is made on demand for the LSP",
+              r.returncode == 0 and pool["counters"]["created"] ==
+              created + 1 and pool["idle"] == 0, (r.stderr, pool))
+        f = next_flow()
+        send_flow(src, p0, s0, 160, 10, flow=f)
+        got = by_label(dst.drain(1.0), f)
+        check("the routelet made on demand forwards",
+              len(got.get(260, [])) == 10, counts(got))
+        lab.ctl("pool", "resize", "0", "0", str(pool["total"]))
+        r = lab.ctl("lsp", "add", "E", "in-label=161", "in-port=p0",
+                    "op=swap", "out-label=261", "nh-mac=" + d0,
+                    "out-port=p1", check=False)
+        check("at its maximum with none idle the pool refuses, saying so",
+              r.returncode == 1 and "no idle routelet" in r.stderr,
+              r.stderr)
+
         # ---- shutdown leaves nothing -------------------------------------
         inst = os.path.basename(lab.statedir)
         lab.stop_quasard()
