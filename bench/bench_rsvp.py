@@ -12,10 +12,9 @@ quasar-demux.  Three runs, each on a fresh topology:
          first LSP; N Controlled-Load LSPs added one at a time, each once
          the one before is up at the head-end (paced)
   burst  the same pool; the N LSPs added back to back (LSPs per second)
-  cold   router pool -p 0:0:300, meant to make every LSP create its
-         routelet on demand; quasard only ever takes routelets from the
-         pool (rsvpd/lsp.c lsp_attach -> pool_take), so the first LSP
-         never comes up and the run says so instead of measuring
+  cold   router pool -p 0:0:300: every LSP creates its routelet on
+         demand (pool_take makes one when none is idle); the run says so
+         if the first LSP does not come up
   cpu    as many best-effort LSPs (service=be: no routelet) as fit, up
          to 1000; quasard's CPU (utime + stime from /proc/<pid>/stat)
          over 30 s of refreshes
@@ -347,8 +346,7 @@ def measure_setup(b, tmp, kind, n):
         cap = os.path.join(tmp, "rsvp-%s.pcap" % kind)
         tcp = capture_start(lab, cap)
         if cold:
-            # quasard takes routelets from the pool only (rsvpd/lsp.c
-            # lsp_attach -> pool_take): with none idle it refuses.
+            # A first LSP that does not come up means cold create broke.
             add_lsps(lab, 1, "cl", "L")
             if wait_up(lab, 1, 5) < 1:
                 he = head_end(lab, "L0") or {}
