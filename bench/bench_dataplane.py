@@ -41,7 +41,6 @@ so the smallest labelled frame it makes is 70 bytes (the QuaSAR paper's
 measurement frames were 70 bytes too).
 """
 import argparse
-import datetime
 import json
 import os
 import random
@@ -55,6 +54,10 @@ import sys
 import tempfile
 import time
 import traceback
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from benchlib import (Figures, Interrupted, cancel, catch_signals,  # noqa: E402
+                      on_exit, run_cleanups)
 
 LOSS_MAX = 0.01            # under 1 % loss passes
 SMALL, LARGE = 70, 1500
@@ -83,36 +86,6 @@ GEN_CPU = 0
 ROUTER_CPU = CPUS - 1
 
 # ---- cleanup on every way out ---------------------------------------------
-
-_cleanups = []
-
-
-def on_exit(fn):
-    _cleanups.append(fn)
-    return fn
-
-
-def cancel(fn):
-    if fn in _cleanups:
-        _cleanups.remove(fn)
-
-
-def run_cleanups():
-    while _cleanups:
-        fn = _cleanups.pop()
-        try:
-            fn()
-        except Exception:
-            traceback.print_exc()
-
-
-class Interrupted(BaseException):
-    pass
-
-
-def _on_signal(sig, frame):
-    raise Interrupted("signal %d" % sig)
-
 
 def log(msg):
     print("bench_dataplane: " + msg, flush=True)
@@ -780,47 +753,6 @@ def measure_ops(b, n_lsps=200, pool=256):
 # ---- figures -------------------------------------------------------------------
 
 
-class Figures:
-    def __init__(self, out, commit):
-        self.out, self.commit = out, commit
-        self.date = datetime.datetime.now(datetime.timezone.utc).strftime(
-            "%Y-%m-%dT%H:%M:%SZ")
-        cpu = "unknown"
-        try:
-            for line in open("/proc/cpuinfo"):
-                if line.startswith("model name"):
-                    cpu = line.split(":", 1)[1].strip()
-                    break
-        except OSError:
-            pass
-        self.host = {"cpu": cpu, "cores": CPUS}
-        self.figs = {}
-
-    def add(self, name, value, unit, baseline=None, target=None, **extra):
-        f = {"name": name, "value": value, "unit": unit,
-             "baseline": None, "target": target}
-        if baseline is not None and baseline in self.figs and \
-                self.figs[baseline]["value"]:
-            bv = self.figs[baseline]
-            f["baseline"] = {"name": baseline, "value": bv["value"],
-                             "unit": bv["unit"], "ratio": round(
-                                 value / bv["value"], 3)}
-        f.update(extra)
-        f.update({"date": self.date, "host": self.host,
-                  "commit": self.commit})
-        self.figs[name] = f
-        return f
-
-    def write(self):
-        if not self.out:
-            return
-        os.makedirs(self.out, exist_ok=True)
-        for name, f in self.figs.items():
-            with open(os.path.join(self.out, name + ".json"), "w") as fp:
-                json.dump(f, fp, separators=(",", ":"))
-                fp.write("\n")
-
-
 def fwd_name(setup, size):
     return "dp_fwd_%s_%dB_pps" % (KEY[setup], size)
 
@@ -1048,9 +980,7 @@ def main():
         r = subprocess.run(["git", "rev-parse", "--short", "HEAD"],
                            capture_output=True, text=True)
         commit = r.stdout.strip() or None
-    signal.signal(signal.SIGTERM, _on_signal)
-    signal.signal(signal.SIGINT, _on_signal)
-    signal.signal(signal.SIGHUP, _on_signal)
+    catch_signals()
     t0 = time.monotonic()
     load_start = open("/proc/loadavg").read().split()[:3]
     others = [n.split()[0] for n in sh(["ip", "netns", "list"],

@@ -35,7 +35,6 @@ namespace, process and temporary file it made is removed on every way
 out, a signal included.
 """
 import argparse
-import datetime
 import json
 import os
 import random
@@ -47,40 +46,14 @@ import tempfile
 import time
 import traceback
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from benchlib import (Figures, Interrupted, cancel, catch_signals,  # noqa: E402
+                      on_exit, run_cleanups)
+
 R_MS = 5000
 RATE = 10000              # bytes/s per Controlled-Load LSP
 CPUS = os.cpu_count() or 1
 HZ = os.sysconf("SC_CLK_TCK")
-
-_cleanups = []
-
-
-def on_exit(fn):
-    _cleanups.append(fn)
-    return fn
-
-
-def cancel(fn):
-    if fn in _cleanups:
-        _cleanups.remove(fn)
-
-
-def run_cleanups():
-    while _cleanups:
-        fn = _cleanups.pop()
-        try:
-            fn()
-        except Exception:
-            traceback.print_exc()
-
-
-class Interrupted(BaseException):
-    pass
-
-
-def _on_signal(sig, frame):
-    raise Interrupted("signal %d" % sig)
-
 
 def log(msg):
     print("bench_rsvp: " + msg, flush=True)
@@ -444,46 +417,6 @@ def measure_cpu(b, tmp, n, secs):
 # ---- figures -------------------------------------------------------------------
 
 
-class Figures:
-    def __init__(self, out, commit):
-        self.out, self.commit = out, commit
-        self.date = datetime.datetime.now(datetime.timezone.utc).strftime(
-            "%Y-%m-%dT%H:%M:%SZ")
-        cpu = "unknown"
-        try:
-            for line in open("/proc/cpuinfo"):
-                if line.startswith("model name"):
-                    cpu = line.split(":", 1)[1].strip()
-                    break
-        except OSError:
-            pass
-        self.host = {"cpu": cpu, "cores": CPUS}
-        self.figs = {}
-
-    def add(self, name, value, unit, baseline=None, **extra):
-        f = {"name": name, "value": value, "unit": unit, "baseline": None}
-        if baseline is not None and baseline in self.figs and \
-                self.figs[baseline]["value"]:
-            bv = self.figs[baseline]
-            f["baseline"] = {"name": baseline, "value": bv["value"],
-                             "unit": bv["unit"], "ratio": round(
-                                 value / bv["value"], 3)}
-        f.update(extra)
-        f.update({"date": self.date, "host": self.host,
-                  "commit": self.commit})
-        self.figs[name] = f
-        return f
-
-    def write(self):
-        if not self.out:
-            return
-        os.makedirs(self.out, exist_ok=True)
-        for name, f in self.figs.items():
-            with open(os.path.join(self.out, name + ".json"), "w") as fp:
-                json.dump(f, fp, separators=(",", ":"))
-                fp.write("\n")
-
-
 FIRST, LAST = 8, 8      # "first" = LSPs 1-8, "last" = the last 8
 KINDS = ("warm", "burst", "cold")
 TITLE = {"warm": "warm pool, paced", "burst": "warm pool, burst",
@@ -602,9 +535,7 @@ def main():
         r = subprocess.run(["git", "rev-parse", "--short", "HEAD"],
                            capture_output=True, text=True)
         commit = r.stdout.strip() or None
-    signal.signal(signal.SIGTERM, _on_signal)
-    signal.signal(signal.SIGINT, _on_signal)
-    signal.signal(signal.SIGHUP, _on_signal)
+    catch_signals()
     only = a.only.split(",")
     t0 = time.monotonic()
     load_start = open("/proc/loadavg").read().split()[:3]
