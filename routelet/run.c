@@ -46,39 +46,16 @@
 #include "log.h"
 #include "rlctl.h"
 #include "routelet.h"
+#include "run.h"
 
-#define RUN_POOL	(RLCONF_MAX_VIFS * RL_TXQ_SIZE + 2 * RL_BURST)
-#define RUN_VIF_WAIT_MS	2000
 #define RUN_RCVBUF	(4 << 20)
 
-#define RUN_COUNTERS(X)							\
-	X(rx_errors,	"receive calls that failed")			\
-	X(tx_errors,	"frames the kernel refused to send")		\
-	X(ctl_bad,	"control messages not understood")		\
-	X(conf_nak,	"configurations refused")
-
-enum run_ctr {
-#define RUN_CTR_ENUM(n, d)	RUN_C_##n,
-	RUN_COUNTERS(RUN_CTR_ENUM)
-#undef RUN_CTR_ENUM
-	RUN_C_COUNT
-};
-
-static const struct counter_desc run_ctr_desc[RUN_C_COUNT] = {
+const struct counter_desc run_ctr_desc[RUN_C_COUNT] = {
 #define RUN_CTR_DESC(n, d)	{ #n, d },
 	RUN_COUNTERS(RUN_CTR_DESC)
 #undef RUN_CTR_DESC
 };
 
-struct run {
-	struct rl_engine	 eng;
-	struct pkt_pool		 pool;
-	int			 ctl;
-	unsigned		 nvifs;
-	int			 sock[RLCONF_MAX_VIFS];
-	counter_t		 ctr[RUN_C_COUNT];
-	int			 ctl_gone;
-};
 
 static volatile sig_atomic_t run_quit;
 
@@ -90,7 +67,7 @@ run_sig(int sig)
 }
 
 static int
-vif_up(const char *ifname)
+vif_up(const char *ifname, int wait_ms)
 {
 	struct ifreq ifr;
 	int fd, rv = -1, waited = 0;
@@ -103,7 +80,7 @@ vif_up(const char *ifname)
 	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
 	/* dom0 creates the VIFs before it starts us, but do not race it. */
 	while (ioctl(fd, SIOCGIFFLAGS, &ifr) == -1) {
-		if (errno != ENODEV || waited >= RUN_VIF_WAIT_MS) {
+		if (errno != ENODEV || waited >= wait_ms) {
 			log_warn("%s", ifname);
 			goto out;
 		}
@@ -215,18 +192,34 @@ run_sched(void)
 	return 0;
 }
 
+/*
+ * user is a name, or a numeric uid that is also the gid: a Xen routelet's
+ * initramfs has no user database to look a name up in.
+ */
 static int
 run_drop_privileges(const char *user)
 {
 	struct passwd *pw;
+	unsigned long ul;
+	char *end;
+	uid_t uid;
+	gid_t gid;
 
-	if ((pw = getpwnam(user)) == NULL) {
+	errno = 0;
+	ul = strtoul(user, &end, 10);
+	if (*user != '\0' && *end == '\0' && errno == 0 && ul > 0 &&
+	    ul < 65536) {
+		uid = (uid_t)ul;
+		gid = (gid_t)ul;
+	} else if ((pw = getpwnam(user)) != NULL) {
+		uid = pw->pw_uid;
+		gid = pw->pw_gid;
+	} else {
 		log_warnx("user %s: no such user", user);
 		return -1;
 	}
-	if (setgroups(0, NULL) == -1 || setresgid(pw->pw_gid, pw->pw_gid,
-	    pw->pw_gid) == -1 || setresuid(pw->pw_uid, pw->pw_uid,
-	    pw->pw_uid) == -1) {
+	if (setgroups(0, NULL) == -1 || setresgid(gid, gid, gid) == -1 ||
+	    setresuid(uid, uid, uid) == -1) {
 		log_warn("dropping to user %s", user);
 		return -1;
 	}
@@ -237,6 +230,62 @@ run_drop_privileges(const char *user)
 	return run_seccomp();
 }
 
+int
+run_harden(const char *user)
+{
+	if (run_sched() == -1 || run_drop_privileges(user) == -1)
+		return -1;
+	return 0;
+}
+
+int
+run_stats(struct run *r, char *buf, size_t len)
+{
+	size_t off;
+	unsigned i;
+	int n;
+
+	n = snprintf(buf, len, "gen %" PRIu64 "\n", rl_engine_gen(&r->eng));
+	if (n < 0 || (size_t)n >= len)
+		return -1;
+	off = (size_t)n;
+	for (i = 0; i < RL_C_COUNT + RUN_C_COUNT; i++) {
+		n = i < RL_C_COUNT ?
+		    snprintf(buf + off, len - off, "%s %" PRIu64 "\n",
+		    rl_ctr_desc[i].name, ctr_get(&r->eng.ctr[i])) :
+		    snprintf(buf + off, len - off, "%s %" PRIu64 "\n",
+		    run_ctr_desc[i - RL_C_COUNT].name,
+		    ctr_get(&r->ctr[i - RL_C_COUNT]));
+		if (n < 0 || (size_t)n >= len - off)
+			return -1;
+		off += (size_t)n;
+	}
+	return (int)off;
+}
+
+void
+run_conf(struct run *r, const char *text, char *reply, size_t len)
+{
+	struct rlconf c;
+	char err[256];
+
+	if (rlconf_parse(&c, text, err, sizeof(err)) == -1 ||
+	    rl_engine_apply(&r->eng, &c, err, sizeof(err)) == -1) {
+		ctr_add(&r->ctr[RUN_C_conf_nak], 1);
+		log_warnx("configuration refused: %s", err);
+		snprintf(reply, len, "nak %" PRIu64 " %s",
+		    (c.set >> RLCONF_K_GEN) & 1 ? c.gen : 0, err);
+		return;
+	}
+	if (c.out_vif >= r->nvifs)
+		log_warnx("gen %" PRIu64 ": out-vif %u is not one of our %u "
+		    "VIFs; its frames will be dropped", c.gen,
+		    (unsigned)c.out_vif, r->nvifs);
+	log_debug("running gen %" PRIu64, c.gen);
+	snprintf(reply, len, "ack %" PRIu64, c.gen);
+}
+
+/* The local backend's transport: one datagram each way (rlctl.h). */
 static void
 ctl_send(struct run *r, const char *msg)
 {
@@ -249,58 +298,13 @@ ctl_send(struct run *r, const char *msg)
 }
 
 static void
-ctl_stats(struct run *r)
+ctl_read(struct run *r, void *arg)
 {
-	char buf[RLCTL_MSG_MAX];
-	size_t off;
-	unsigned i;
-	int n;
-
-	off = (size_t)snprintf(buf, sizeof(buf), "stats\ngen %" PRIu64 "\n",
-	    rl_engine_gen(&r->eng));
-	for (i = 0; i < RL_C_COUNT && off < sizeof(buf); i++) {
-		n = snprintf(buf + off, sizeof(buf) - off, "%s %" PRIu64 "\n",
-		    rl_ctr_desc[i].name, ctr_get(&r->eng.ctr[i]));
-		off += n > 0 ? (size_t)n : 0;
-	}
-	for (i = 0; i < RUN_C_COUNT && off < sizeof(buf); i++) {
-		n = snprintf(buf + off, sizeof(buf) - off, "%s %" PRIu64 "\n",
-		    run_ctr_desc[i].name, ctr_get(&r->ctr[i]));
-		off += n > 0 ? (size_t)n : 0;
-	}
-	ctl_send(r, buf);
-}
-
-static void
-ctl_conf(struct run *r, const char *text)
-{
-	struct rlconf c;
-	char err[256], msg[400];
-
-	if (rlconf_parse(&c, text, err, sizeof(err)) == -1 ||
-	    rl_engine_apply(&r->eng, &c, err, sizeof(err)) == -1) {
-		ctr_add(&r->ctr[RUN_C_conf_nak], 1);
-		log_warnx("configuration refused: %s", err);
-		snprintf(msg, sizeof(msg), "nak %" PRIu64 " %s",
-		    (c.set >> RLCONF_K_GEN) & 1 ? c.gen : 0, err);
-		ctl_send(r, msg);
-		return;
-	}
-	if (c.out_vif >= r->nvifs)
-		log_warnx("gen %" PRIu64 ": out-vif %u is not one of our %u "
-		    "VIFs; its frames will be dropped", c.gen,
-		    (unsigned)c.out_vif, r->nvifs);
-	log_debug("running gen %" PRIu64, c.gen);
-	snprintf(msg, sizeof(msg), "ack %" PRIu64, c.gen);
-	ctl_send(r, msg);
-}
-
-static void
-ctl_read(struct run *r)
-{
-	char buf[RLCTL_MSG_MAX + 1], msg[64];
+	char buf[RLCTL_MSG_MAX + 1], msg[RLCTL_MSG_MAX];
 	ssize_t n;
+	int len;
 
+	(void)arg;
 	n = recv(r->ctl, buf, RLCTL_MSG_MAX, MSG_DONTWAIT);
 	if (n == -1) {
 		if (errno == EAGAIN || errno == EINTR)
@@ -320,15 +324,21 @@ ctl_read(struct run *r)
 	if (memchr(buf, '\0', (size_t)n) != NULL) {
 		ctr_add(&r->ctr[RUN_C_ctl_bad], 1);
 		ctl_send(r, "err message contains a NUL byte");
-	} else if (strncmp(buf, "conf\n", 5) == 0)
-		ctl_conf(r, buf + 5);
-	else if (strcmp(buf, "ping") == 0) {
+	} else if (strncmp(buf, "conf\n", 5) == 0) {
+		run_conf(r, buf + 5, msg, sizeof(msg));
+		ctl_send(r, msg);
+	} else if (strcmp(buf, "ping") == 0) {
 		snprintf(msg, sizeof(msg), "pong %" PRIu64,
 		    rl_engine_gen(&r->eng));
 		ctl_send(r, msg);
-	} else if (strcmp(buf, "stats") == 0)
-		ctl_stats(r);
-	else {
+	} else if (strcmp(buf, "stats") == 0) {
+		memcpy(msg, "stats\n", 6);
+		len = run_stats(r, msg + 6, sizeof(msg) - 6);
+		if (len < 0)
+			ctl_send(r, "err counters do not fit a message");
+		else
+			ctl_send(r, msg);
+	} else {
 		ctr_add(&r->ctr[RUN_C_ctl_bad], 1);
 		ctl_send(r, "err unknown request");
 	}
@@ -399,8 +409,67 @@ vif_tx(struct run *r, uint64_t now)
 	}
 }
 
-static int
-run_loop(struct run *r)
+int
+run_setup(struct run *r, unsigned nvifs, int vif_wait_ms)
+{
+	char ifname[IF_NAMESIZE];
+	struct sigaction sa;
+	unsigned v;
+
+	r->nvifs = nvifs;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = run_sig;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+
+	if (pkt_pool_init(&r->pool, RUN_POOL) == -1) {
+		log_warn("packet pool");
+		return -1;
+	}
+	r->pool_ok = 1;
+	if (rl_engine_init(&r->eng, &r->pool) == -1)
+		return -1;
+	r->eng_ok = 1;
+	for (v = 0; v < nvifs; v++) {
+		snprintf(ifname, sizeof(ifname), "eth%u", v);
+		if (vif_up(ifname, vif_wait_ms) == -1 ||
+		    (r->sock[v] = vif_open(ifname)) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+void
+run_init(struct run *r)
+{
+	unsigned v;
+
+	memset(r, 0, sizeof(*r));
+	r->ctl = -1;
+	for (v = 0; v < RLCONF_MAX_VIFS; v++)
+		r->sock[v] = -1;
+}
+
+void
+run_teardown(struct run *r)
+{
+	unsigned v;
+
+	for (v = 0; v < RLCONF_MAX_VIFS; v++)
+		if (r->sock[v] != -1) {
+			close(r->sock[v]);
+			r->sock[v] = -1;
+		}
+	if (r->eng_ok)
+		rl_engine_destroy(&r->eng);
+	if (r->pool_ok)
+		pkt_pool_destroy(&r->pool);
+	r->eng_ok = r->pool_ok = 0;
+}
+
+int
+run_loop(struct run *r, int ctlfd, void (*ctl)(struct run *, void *),
+    void *arg)
 {
 	struct pollfd pfd[RLCONF_MAX_VIFS + 1];
 	struct timespec ts, *tsp;
@@ -414,7 +483,7 @@ run_loop(struct run *r)
 	}
 	pfd[r->nvifs].events = POLLIN;
 	while (!run_quit) {
-		pfd[r->nvifs].fd = r->ctl_gone ? -1 : r->ctl;
+		pfd[r->nvifs].fd = r->ctl_gone ? -1 : ctlfd;
 		now = clock_mono_ns();
 		next = rl_engine_next_tx(&r->eng, now);
 		tsp = NULL;
@@ -434,7 +503,7 @@ run_loop(struct run *r)
 			if (pfd[v].revents & POLLIN)
 				vif_rx(r, v);
 		if (pfd[r->nvifs].revents & (POLLIN | POLLHUP | POLLERR))
-			ctl_read(r);
+			ctl(r, arg);
 		vif_tx(r, clock_mono_ns());
 	}
 	return 0;
@@ -451,17 +520,13 @@ int
 rl_run_main(int argc, char **argv)
 {
 	struct run r;
-	struct sigaction sa;
 	const char *user = "nobody";
-	char ifname[IF_NAMESIZE], msg[64], *end;
+	char msg[64], *end;
 	unsigned long ul;
-	unsigned v;
+	unsigned nvifs = 0;
 	int ch, rv = 1;
 
-	memset(&r, 0, sizeof(r));
-	r.ctl = -1;
-	for (v = 0; v < RLCONF_MAX_VIFS; v++)
-		r.sock[v] = -1;
+	run_init(&r);
 	optind = 1;
 	while ((ch = getopt(argc, argv, "f:n:u:v")) != -1) {
 		switch (ch) {
@@ -479,7 +544,7 @@ rl_run_main(int argc, char **argv)
 			if (ch == 'f')
 				r.ctl = (int)ul;
 			else
-				r.nvifs = (unsigned)ul;
+				nvifs = (unsigned)ul;
 			break;
 		case 'u':
 			user = optarg;
@@ -492,41 +557,20 @@ rl_run_main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (r.ctl < 0 || r.nvifs == 0 || optind != argc) {
+	if (r.ctl < 0 || nvifs == 0 || optind != argc) {
 		run_usage();
 		return 2;
 	}
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = run_sig;
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-
-	if (pkt_pool_init(&r.pool, RUN_POOL) == -1) {
-		log_warn("packet pool");
-		goto fail;
+	/* dom0 creates the VIFs before it starts us: a short wait. */
+	if (run_setup(&r, nvifs, 2000) == -1 || run_harden(user) == -1) {
+		ctl_send(&r, "fail could not open its VIFs or drop privileges");
+		goto out;
 	}
-	if (rl_engine_init(&r.eng, &r.pool) == -1)
-		goto fail;
-	for (v = 0; v < r.nvifs; v++) {
-		snprintf(ifname, sizeof(ifname), "eth%u", v);
-		if (vif_up(ifname) == -1 || (r.sock[v] = vif_open(ifname)) ==
-		    -1)
-			goto fail;
-	}
-	if (run_sched() == -1 || run_drop_privileges(user) == -1)
-		goto fail;
 	snprintf(msg, sizeof(msg), "ready %u", r.nvifs);
 	ctl_send(&r, msg);
-	rv = run_loop(&r) == 0 ? 0 : 1;
-	goto out;
-fail:
-	ctl_send(&r, "fail could not open its VIFs or drop privileges");
+	rv = run_loop(&r, r.ctl, ctl_read, NULL) == 0 ? 0 : 1;
 out:
-	for (v = 0; v < RLCONF_MAX_VIFS; v++)
-		if (r.sock[v] != -1)
-			close(r.sock[v]);
-	rl_engine_destroy(&r.eng);
-	pkt_pool_destroy(&r.pool);
+	run_teardown(&r);
 	return rv;
 }
