@@ -13,6 +13,7 @@ BINDIR	?= $(PREFIX)/bin
 SBINDIR	?= $(PREFIX)/sbin
 MANDIR	?= $(PREFIX)/share/man
 DATADIR	?= $(PREFIX)/share/quasar
+LIBEXECDIR ?= $(PREFIX)/libexec/quasar
 
 CC	?= cc
 ifeq ($(origin CC),default)
@@ -40,7 +41,7 @@ CPPFLAGS ?=
 LDFLAGS	?=
 QCFLAGS	:= -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) $(SANFLAGS) -MMD -MP \
 	   -Isrc -Iroutelet $(CPPFLAGS) $(CFLAGS)
-QLDFLAGS := $(SANFLAGS) $(LDFLAGS)
+QLDFLAGS := $(SANFLAGS) -Wl,--as-needed $(LDFLAGS)
 
 # The design's libraries, found with pkg-config.  Each entry is
 # module:debian-package; a missing one is named with the package to install.
@@ -68,8 +69,10 @@ endif
 pc_cflags = $(shell $(PKG_CONFIG) --cflags $(1))
 pc_libs = $(shell $(PKG_CONFIG) --libs $(1))
 
-DEP_CFLAGS := $(call pc_cflags,libpcap libnl-3.0 libnl-route-3.0 libxml-2.0)
-DEP_LIBS := $(call pc_libs,libpcap libnl-3.0 libnl-route-3.0 libxml-2.0)
+DEP_CFLAGS := $(call pc_cflags,libpcap libnl-3.0 libnl-route-3.0 libxml-2.0 \
+	xenlight xentoollog xenstore)
+DEP_LIBS := $(call pc_libs,libpcap libnl-3.0 libnl-route-3.0 libxml-2.0 \
+	xenlight xentoollog xenstore)
 CMOCKA_LIBS = $(call pc_libs,cmocka)
 
 # ---- libquasar (src/) -------------------------------------------------
@@ -78,7 +81,8 @@ LIBQ_OBJS := $(LIBQ_SRCS:%.c=$(B)/%.o)
 LIBQ := $(B)/libquasar.a
 
 # ---- the routelet engine (routelet/), a library for tests and benches ---
-RL_MAIN := routelet/routelet.c routelet/replay.c routelet/run.c
+RL_MAIN := routelet/routelet.c routelet/replay.c routelet/run.c \
+	routelet/xen.c
 RL_SRCS := $(filter-out $(RL_MAIN),$(wildcard routelet/*.c))
 RL_OBJS := $(RL_SRCS:%.c=$(B)/%.o)
 LIBRL := $(B)/librouteletengine.a
@@ -113,7 +117,8 @@ $(B)/%.o: %.c
 	$(CC) $(QCFLAGS) $(DEP_CFLAGS) -c -o $@ $<
 
 # Where qconf.c looks for the schema when nothing else names it.
-$(B)/src/qconf.o: QCFLAGS += -DQCONF_XSD_PATH='"$(DATADIR)/quasard.xsd"'
+$(B)/src/qconf.o: QCFLAGS += -DQCONF_XSD_PATH='"$(DATADIR)/quasard.xsd"' \
+	-DQCONF_VIF_SCRIPT_PATH='"$(LIBEXECDIR)/vif-quasar"'
 
 $(LIBQ): $(LIBQ_OBJS)
 	@mkdir -p $(@D)

@@ -135,17 +135,23 @@ parse_port(struct quasard *q, const char *s, unsigned *port_r)
 static void
 cmd_pool(struct quasard *q, int argc, char **argv, struct reply *r)
 {
+	struct backend_info bi;
 	struct pool *p = &q->pool;
 	unsigned long v[3];
 	char err[256];
 	unsigned i;
 
 	if (argc == 2 && strcmp(argv[1], "show") == 0) {
+		memset(&bi, 0, sizeof(bi));
+		q->be.ops->info(&q->be, &bi);
 		if (r->json) {
 			rp(r, "{\"idle\":%u,\"used\":%u,\"total\":%u,\"min\":%u,"
-			    "\"target\":%u,\"max\":%u,\"counters\":{", p->nidle,
-			    pool_used(p), p->ndoms, p->conf.min,
-			    p->conf.target, p->conf.max);
+			    "\"target\":%u,\"max\":%u,\"backend\":\"%s\","
+			    "\"scheduler\":\"%s\",\"rtds\":%s,\"counters\":{",
+			    p->nidle, pool_used(p), p->ndoms, p->conf.min,
+			    p->conf.target, p->conf.max, q->be.ops->name,
+			    bi.sched, bi.rtds == 1 ? "true" : bi.rtds == 0 ?
+			    "false" : "null");
 			for (i = 0; i < POOL_C_COUNT; i++)
 				rp(r, "%s\"%s\":%" PRIu64, i ? "," : "",
 				    pool_ctr_desc[i].name, ctr_get(&p->ctr[i]));
@@ -155,6 +161,9 @@ cmd_pool(struct quasard *q, int argc, char **argv, struct reply *r)
 		rp(r, "pool: %u idle, %u used, %u in all (min %u, target %u, "
 		    "max %u), backend %s\n", p->nidle, pool_used(p), p->ndoms,
 		    p->conf.min, p->conf.target, p->conf.max, q->be.ops->name);
+		rp(r, "  scheduler %s%s\n", bi.sched, bi.rtds == 0 ?
+		    " (RTDS not built into this Xen: weights and caps)" :
+		    bi.rtds == 1 ? " (RTDS available)" : "");
 		for (i = 0; i < POOL_C_COUNT; i++)
 			rp(r, "  %-14s %" PRIu64 "\n", pool_ctr_desc[i].name,
 			    ctr_get(&p->ctr[i]));

@@ -344,6 +344,12 @@ main(int argc, char **argv)
 		if (qc.backend.user[0] != '\0')
 			bc.run_user = qc.backend.user;
 		bc.ack_timeout_ms = qc.backend.ack_timeout_ms;
+		if (qc.backend.type == QCONF_BE_XEN) {
+			bc.kernel = qc.backend.kernel;
+			bc.ramdisk = qc.backend.ramdisk;
+			bc.memory_mb = qc.backend.memory_mb;
+			bc.vif_script = qc.backend.vif_script;
+		}
 		rc.router_id = qc.router_id;
 		rc.refresh_ms = qc.rsvp.refresh_ms;
 		rc.keep = qc.rsvp.keep_multiplier;
@@ -369,7 +375,10 @@ main(int argc, char **argv)
 	q.ack_timeout_ms = bc.ack_timeout_ms;
 	if (pool_conf_check(&pc, err, sizeof(err)) == -1)
 		fatalx("%s", err);
-	if (bc.routelet_path == NULL) {
+	if (strcmp(bname, "xen") == 0 && bc.kernel == NULL)
+		fatalx("backend xen: give it a configuration file (-f) with "
+		    "the routelet image: <image kernel=... ramdisk=.../>");
+	if (bc.routelet_path == NULL && strcmp(bname, "local") == 0) {
 		/* By default the routelet that was built or installed with us. */
 		n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 		if (n <= 0)
@@ -382,7 +391,7 @@ main(int argc, char **argv)
 			fatalx("%s: path too long", self);
 		bc.routelet_path = rl;
 	}
-	if (access(bc.routelet_path, X_OK) == -1)
+	if (bc.routelet_path != NULL && access(bc.routelet_path, X_OK) == -1)
 		fatal("routelet %s", bc.routelet_path);
 	for (i = 0; i < q.nports; i++)
 		if (port_open(&q.port[i], ports[i]) == -1)

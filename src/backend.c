@@ -7,6 +7,7 @@
 
 #include "backend.h"
 #include "be_local.h"
+#include "be_xen.h"
 
 int
 backend_open(struct backend *b, const char *name,
@@ -30,8 +31,12 @@ backend_open(struct backend *b, const char *name,
 		return 0;
 	}
 	if (strcmp(name, "xen") == 0) {
-		snprintf(err, errlen, "backend xen: not built yet");
-		return -1;
+		b->ops = &be_xen_ops;
+		if (be_xen_open(b, err, errlen) == -1) {
+			b->ops = NULL;
+			return -1;
+		}
+		return 0;
 	}
 	snprintf(err, errlen, "unknown backend '%s' (local or xen)", name);
 	return -1;

@@ -64,6 +64,13 @@ struct dom_cpu {
 	uint32_t	cap;
 };
 
+/* What an admin asks of the platform's CPU scheduling (quasarctl pool
+ * show). */
+struct backend_info {
+	char	sched[24];	/* "credit2", "cfs", ... */
+	int	rtds;		/* 1 available, 0 not built in, -1 n/a */
+};
+
 struct backend;
 
 struct backend_ops {
@@ -115,6 +122,8 @@ struct backend_ops {
 	/* Removes what a previous run of this instance left behind. */
 	int	(*reap_stale)(struct backend *);
 
+	void	(*info)(struct backend *, struct backend_info *);
+
 	void	(*fini)(struct backend *);
 };
 
@@ -123,6 +132,12 @@ struct backend_conf {
 	const char	*routelet_path;	/* the routelet binary (local) */
 	const char	*run_user;	/* routelets drop to this user */
 	unsigned	 ack_timeout_ms;
+	/* xen: the routelet image, the guest's memory, and the hotplug
+	 * script libxl runs for each VIF (plugs it up, no bridge). */
+	const char	*kernel;
+	const char	*ramdisk;
+	unsigned	 memory_mb;
+	const char	*vif_script;
 };
 
 struct backend {
@@ -140,5 +155,6 @@ int	backend_open(struct backend *b, const char *name,
 void	backend_close(struct backend *b);
 
 extern const struct backend_ops be_local_ops;
+extern const struct backend_ops be_xen_ops;
 
 #endif

@@ -1276,6 +1276,15 @@ fail_err:
 	return -1;
 }
 
+static void
+lb_info(struct backend *b, struct backend_info *bi)
+{
+	(void)b;
+	/* cgroup shares and quota over the kernel's fair scheduler */
+	snprintf(bi->sched, sizeof(bi->sched), "cfs");
+	bi->rtds = -1;
+}
+
 const struct backend_ops be_local_ops = {
 	.name = "local",
 	.create = lb_create,
@@ -1295,5 +1304,6 @@ const struct backend_ops be_local_ops = {
 	.dispatch = lb_dispatch,
 	.list = lb_list,
 	.reap_stale = lb_reap_stale,
+	.info = lb_info,
 	.fini = lb_fini,
 };

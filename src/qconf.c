@@ -934,6 +934,13 @@ qc_el_image(struct qc_walk *w, xmlNode *n)
 	if (qc_uint(w, n, "memory-mb", 16, 65536,
 	    &w->c->backend.memory_mb) == -1)
 		rc = -1;
+	if ((r = qc_attr(w, n, "vif-script", buf, sizeof(buf))) == 1) {
+		if (qc_path(w, n, "image: vif-script", buf,
+		    w->c->backend.vif_script,
+		    sizeof(w->c->backend.vif_script)) == -1)
+			rc = -1;
+	} else if (r == -1)
+		rc = -1;
 	return rc;
 }
 
@@ -1447,6 +1454,8 @@ qconf_init(struct qconf *c)
 	    QCONF_DEF_USER);
 	c->backend.ack_timeout_ms = QCONF_DEF_ACK_MS;
 	c->backend.memory_mb = QCONF_DEF_MEMORY_MB;
+	snprintf(c->backend.vif_script, sizeof(c->backend.vif_script), "%s",
+	    QCONF_VIF_SCRIPT_PATH);
 	c->pool.min = QCONF_DEF_POOL_MIN;
 	c->pool.target = QCONF_DEF_POOL_TARGET;
 	c->pool.max = QCONF_DEF_POOL_MAX;
@@ -1662,7 +1671,10 @@ qconf_print(FILE *fp, const struct qconf *c)
 		qc_put_attr(fp, "kernel", c->backend.kernel);
 		fprintf(fp, "\n          ");
 		qc_put_attr(fp, "ramdisk", c->backend.ramdisk);
-		fprintf(fp, " memory-mb=\"%u\"/>\n", c->backend.memory_mb);
+		fprintf(fp, " memory-mb=\"%u\"\n          ",
+		    c->backend.memory_mb);
+		qc_put_attr(fp, "vif-script", c->backend.vif_script);
+		fprintf(fp, "/>\n");
 	}
 	fprintf(fp, "  </backend>\n");
 
@@ -1755,6 +1767,7 @@ qconf_equal(const struct qconf *a, const struct qconf *b)
 	    strcmp(a->backend.kernel, b->backend.kernel) != 0 ||
 	    strcmp(a->backend.ramdisk, b->backend.ramdisk) != 0 ||
 	    a->backend.memory_mb != b->backend.memory_mb ||
+	    strcmp(a->backend.vif_script, b->backend.vif_script) != 0 ||
 	    a->pool.min != b->pool.min || a->pool.target != b->pool.target ||
 	    a->pool.max != b->pool.max || a->pool.ping_ms != b->pool.ping_ms ||
 	    a->rsvp.refresh_ms != b->rsvp.refresh_ms ||

@@ -45,6 +45,10 @@
 /* The environment variable that overrides the schema's path. */
 #define QCONF_XSD_ENV		"QUASARD_XSD"
 /* Compiled in by the Makefile: $(PREFIX)/share/quasar/quasard.xsd. */
+/* Where make install puts the VIF hotplug script of the xen backend. */
+#ifndef QCONF_VIF_SCRIPT_PATH
+#define QCONF_VIF_SCRIPT_PATH	"/usr/local/libexec/quasar/vif-quasar"
+#endif
 #ifndef QCONF_XSD_PATH
 #define QCONF_XSD_PATH		"/usr/local/share/quasar/quasard.xsd"
 #endif
@@ -118,6 +122,7 @@ struct qconf {
 		char	 kernel[QCONF_PATH_MAX];	/* xen only */
 		char	 ramdisk[QCONF_PATH_MAX];	/* xen only */
 		unsigned memory_mb;			/* xen only */
+		char	 vif_script[QCONF_PATH_MAX];	/* xen only */
 	} backend;
 
 	struct {
