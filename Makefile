@@ -98,6 +98,9 @@ QUASARD := $(if $(QUASARD_SRCS),$(B)/bin/quasard)
 # ---- tests and benchmarks ---------------------------------------------
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:%.c=$(B)/%)
+# Programs the Xen lab runs in its dom0 (tests/xen/).
+XENTEST_SRCS := $(wildcard tests/xen/*.c)
+XENTEST_BINS := $(XENTEST_SRCS:%.c=$(B)/%)
 BENCH_SRCS := $(wildcard bench/bench_*.c)
 BENCH_BINS := $(BENCH_SRCS:%.c=$(B)/%)
 
@@ -110,7 +113,7 @@ PROGS := $(ROUTELET) $(DEMUX) $(QUASARD) $(TOOLS)
 .PHONY: all deps check test unit golden integ demo bench install clean help
 .DEFAULT_GOAL := all
 
-all: $(PROGS) $(UNIT_BINS) $(BENCH_BINS)
+all: $(PROGS) $(UNIT_BINS) $(BENCH_BINS) $(XENTEST_BINS)
 
 $(B)/%.o: %.c
 	@mkdir -p $(@D)
@@ -137,6 +140,10 @@ $(B)/bin/quasar-demux: $(DEMUX_SRCS:%.c=$(B)/%.o) $(LIBQ)
 	$(CC) $(QLDFLAGS) -o $@ $^ $(DEP_LIBS)
 
 $(B)/bin/quasard: $(QUASARD_SRCS:%.c=$(B)/%.o) $(LIBQ)
+	@mkdir -p $(@D)
+	$(CC) $(QLDFLAGS) -o $@ $^ $(DEP_LIBS)
+
+$(XENTEST_BINS): $(B)/tests/xen/%: $(B)/tests/xen/%.o $(LIBQ)
 	@mkdir -p $(@D)
 	$(CC) $(QLDFLAGS) -o $@ $^ $(DEP_LIBS)
 

@@ -84,6 +84,7 @@ struct xdom {
 	libxl_evgen_domain_death *evg;
 	uint64_t		 seq;	/* ping and stats requests */
 	int			 died;	/* reported by libxl, on_death due */
+	int			 gone;	/* Xen has no such domain any more */
 	int			 egress_ifindex[RLCONF_MAX_VIFS];
 };
 
@@ -501,6 +502,8 @@ xd_teardown(struct xbe *xb, struct xdom *x)
 		xd_path(path, sizeof(path), x, RLXS_DIR);
 		snprintf(tok, sizeof(tok), "%" PRIu32, x->domid);
 		(void)xs_unwatch(xb->xs, path, tok);
+	}
+	if (x->domid != XB_NO_DOMID && !x->gone) {
 		if ((rc = libxl_domain_destroy(xb->ctx, x->domid, NULL)) != 0)
 			log_warnx("domain %" PRIu32 ": destroy failed (libxl "
 			    "error %d)", x->domid, rc);
@@ -1090,6 +1093,9 @@ xb_dispatch(struct backend *b)
 			x->d->state = DOM_DEAD;
 			x->died = 1;
 		}
+		if (ev->type == LIBXL_EVENT_TYPE_DOMAIN_DEATH &&
+		    (x = xd_by_domid(xb, ev->domid)) != NULL)
+			x->gone = 1;
 		libxl_event_free(xb->ctx, ev);
 	}
 	/* on_death may destroy any domain, so rescan after each call. */
