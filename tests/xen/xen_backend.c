@@ -113,7 +113,7 @@ main(int argc, char **argv)
 	struct pollfd pfd;
 	double t[PAUSES];
 	char err[256], buf[2048], detail[256], cmd[96];
-	uint64_t t0, rate, burst;
+	uint64_t t0, rate = 0, burst = 0;
 	unsigned domid = 0, i;
 	int ch, ok;
 
