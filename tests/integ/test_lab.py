@@ -171,6 +171,24 @@ def case_xml(build):
                                                      r.stderr.strip()))
     check("xml: nothing was made", not leftovers("tx" + TAG),
           leftovers("tx" + TAG))
+    for what, node, key in (
+            ("rsvp on a host", '<host name="a" rsvp="yes"/>', "rsvp"),
+            ("rsvp=maybe", '<ler name="a" rsvp="maybe"/>', "rsvp"),
+            ("an RSVP LER with no address", '<ler name="a" rsvp="yes"/>',
+             "address"),
+            ("per-packet-ns=0", '<quasar name="a" per-packet-ns="0"/>',
+             "per-packet-ns")):
+        with open(bad, "w") as f:
+            f.write('<lab name="tx%s">%s<host name="b"/><link><end '
+                    'node="a" dev="e0"/><end node="b" dev="e1"/></link>'
+                    '</lab>' % (TAG, node))
+        try:
+            r = ql(build, "up", topo=bad)
+        finally:
+            os.unlink(bad)
+        check("xml: %s is refused with status 2, nothing made" % what,
+              r.returncode == 2 and key in r.stderr and
+              not leftovers("tx" + TAG), (r.returncode, r.stderr.strip()))
 
 
 def case_default(build, name, demo):
@@ -192,9 +210,13 @@ def case_default(build, name, demo):
           len(st["links"]) == 5 and all(
               e["state"] in ("UP", "UNKNOWN") for l in st["links"]
               for e in l["ends"]), st["links"])
-    roles = sorted(p["role"] for p in st["processes"] if p["alive"])
-    check("default: r1's quasard and quasar-demux are running",
-          roles == ["demux", "quasard"], roles)
+    roles = sorted((p["node"], p["role"]) for p in st["processes"]
+                   if p["alive"])
+    check("default: r1's quasard and quasar-demux, and quasard on the "
+          "RSVP LERs cross, ler-in and ler-out, are running",
+          roles == [("cross", "quasard"), ("ler-in", "quasard"),
+                    ("ler-out", "quasard"), ("r1", "demux"),
+                    ("r1", "quasard")], roles)
     pool = st["routers"]["r1"]["pool"]
     check("default: r1's pool is full (4 paused routelets)",
           pool and pool["idle"] == 4 and pool["used"] == 0, pool)
