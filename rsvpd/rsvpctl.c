@@ -446,7 +446,7 @@ show_psb(struct rsvpd *d, struct psb *p, struct reply *r, int first,
     int detail)
 {
 	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN], c[INET_ADDRSTRLEN],
-	    e[INET_ADDRSTRLEN];
+	    e[INET_ADDRSTRLEN], n[INET_ADDRSTRLEN];
 	struct rsb *s = p->rsb;
 	char lbl[16], nm[64];
 	uint64_t left = timer_pending(&p->life_t) ? (p->life_t.when -
@@ -469,7 +469,7 @@ show_psb(struct rsvpd *d, struct psb *p, struct reply *r, int first,
 		    p->tail ? "tail" : "transit",
 		    p->has_sattr ? safe(p->sattr.name, nm, sizeof(nm)) : "",
 		    ip(p->phop.addr, c), d->ifs[p->in_port].ifname,
-		    p->tail ? "" : "\"", p->tail ? "null" : ip(p->nhop, e),
+		    p->tail ? "" : "\"", p->tail ? "null" : ip(p->nhop, n),
 		    p->tail ? "" : "\"", p->tail ? "" : "\"",
 		    p->tail ? "null" : d->ifs[p->out_port].ifname,
 		    p->tail ? "" : "\"", fnum(p->tspec.r), fnum(p->tspec.p),

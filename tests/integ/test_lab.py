@@ -7,11 +7,22 @@ way out.  Traffic only goes between those namespaces.
 
 Cases:
   xml        a bad topology is refused with status 2 and nothing is made
+             (a link to an unknown node; rsvp on a host, or not yes/no,
+             or on an LER with no address; per-packet-ns out of range)
   default    up; status -j says every node, link, process and the pool
-             are there; exec runs in the node (its address, its exit
-             status); plain IP crosses src -> ler-in -> r1 -> ler-out ->
-             sink through the kernels; a second `up` is refused
-  traffic    the demo's LSPs and flows, demo-sized (1 s warm-up, 5 s
+             are there (quasard on r1 and on the three RSVP LERs); exec
+             runs in the node (its address, its exit status); plain IP
+             crosses src -> ler-in -> r1 -> ler-out -> sink through the
+             kernels; a second `up` is refused
+  signal     the demo's LSPs, signalled as the demo does it (its
+             signal_all): each up at its head-end with a label r1
+             allocated; r1 holds path and reservation state for each, has
+             received and sent Path and Resv, and its LSP table holds
+             only LSPs RSVP-TE set up, shaped and weighted from their
+             different Tspecs; the best-effort one in dom0's table;
+             ler-out the tail-end of all.  Fails if the demo's LSPs are
+             ever configured statically again
+  traffic    the demo's flows on those LSPs, demo-sized (1 s warm-up, 5 s
              measured): the QoS flows lose nothing, the best-effort flow
              arrives, the cross flow offered 4x its reservation achieves
              it within 10%
@@ -171,6 +182,24 @@ def case_xml(build):
                                                      r.stderr.strip()))
     check("xml: nothing was made", not leftovers("tx" + TAG),
           leftovers("tx" + TAG))
+    for what, node, key in (
+            ("rsvp on a host", '<host name="a" rsvp="yes"/>', "rsvp"),
+            ("rsvp=maybe", '<ler name="a" rsvp="maybe"/>', "rsvp"),
+            ("an RSVP LER with no address", '<ler name="a" rsvp="yes"/>',
+             "address"),
+            ("per-packet-ns=0", '<quasar name="a" per-packet-ns="0"/>',
+             "per-packet-ns")):
+        with open(bad, "w") as f:
+            f.write('<lab name="tx%s">%s<host name="b"/><link><end '
+                    'node="a" dev="e0"/><end node="b" dev="e1"/></link>'
+                    '</lab>' % (TAG, node))
+        try:
+            r = ql(build, "up", topo=bad)
+        finally:
+            os.unlink(bad)
+        check("xml: %s is refused with status 2, nothing made" % what,
+              r.returncode == 2 and key in r.stderr and
+              not leftovers("tx" + TAG), (r.returncode, r.stderr.strip()))
 
 
 def case_default(build, name, demo):
@@ -192,9 +221,13 @@ def case_default(build, name, demo):
           len(st["links"]) == 5 and all(
               e["state"] in ("UP", "UNKNOWN") for l in st["links"]
               for e in l["ends"]), st["links"])
-    roles = sorted(p["role"] for p in st["processes"] if p["alive"])
-    check("default: r1's quasard and quasar-demux are running",
-          roles == ["demux", "quasard"], roles)
+    roles = sorted((p["node"], p["role"]) for p in st["processes"]
+                   if p["alive"])
+    check("default: r1's quasard and quasar-demux, and quasard on the "
+          "RSVP LERs cross, ler-in and ler-out, are running",
+          roles == [("cross", "quasard"), ("ler-in", "quasard"),
+                    ("ler-out", "quasard"), ("r1", "demux"),
+                    ("r1", "quasard")], roles)
     pool = st["routers"]["r1"]["pool"]
     check("default: r1's pool is full (4 paused routelets)",
           pool and pool["idle"] == 4 and pool["used"] == 0, pool)
@@ -247,21 +280,107 @@ def case_default(build, name, demo):
     return lab
 
 
-def case_traffic(lab, demo):
-    flows = []
-    for f in demo.FLOWS:
-        f = dict(f)
-        node, dev = f["src"]
-        in_port = lab.node(node).end(dev).peer.dev
-        f["label"], f["mac"] = demo.signal_lsp(
-            lab, dict(f, path=[(demo.ROUTER, in_port, demo.OUT_PORT)]))
+def case_signal(lab, demo):
+    """The demo's LSPs, signalled by the demo's own code; returns the
+    flows with their labels, or None."""
+    flows = [dict(f) for f in demo.FLOWS]
+    try:
+        demo.signal_all(lab, flows)
+    except (RuntimeError, qlab.LabError) as e:
+        check("signal: the demo's LSPs come up with RSVP-TE", False, e)
+        return None
+    heads = {}
+    for f in flows:
+        heads.setdefault(f["src"][0], []).append(f)
+    up = []
+    for node, fl in heads.items():
+        for l in lab.ctl(node, "lsp", "show", json_out=True):
+            if l["kind"] == "head-end" and l["state"] == "up":
+                up.append((node, l["name"], l["out_label"], l["nh_mac"]))
+    want = sorted((f["src"][0], f["name"], f["label"], f["mac"])
+                  for f in flows)
+    labels = [f["label"] for f in flows]
+    check("signal: each LSP is up at its head-end (ler-in: gold, silver, "
+          "be; cross: cross), with a label of r1's RSVP range and r1's "
+          "port as next hop",
+          sorted(up) == want and len(set(labels)) == len(labels) and
+          all(x >= 1000 for x in labels) and all(
+              f["mac"] == lab.node(f["src"][0]).end(f["src"][1]).peer.mac
+              for f in flows), (up, want))
+
+    r1 = demo.rsvp_view(lab, "r1")
+    tail = lab.addr("ler-out", "c0")
+    tr = [x for x in r1["sessions"] if x["role"] == "transit"]
+    by_tun = {(x["tunnel_id"], x.get("in_label")): x for x in tr}
+    check("signal: r1 holds path state (a PSB) in state resv for each of "
+          "the 4 LSPs, next hop ler-out (%s)" % tail,
+          len(tr) == 4 and all(
+              (f["tunnel_id"], f["label"]) in by_tun and
+              by_tun[(f["tunnel_id"], f["label"])]["state"] == "resv" and
+              by_tun[(f["tunnel_id"], f["label"])]["nhop"] == tail and
+              by_tun[(f["tunnel_id"], f["label"])]["qos"] == f["qos"]
+              for f in flows), tr)
+    rsb = {(b["tunnel_id"], b["in_label"]): b for b in r1["rsb"]}
+    check("signal: r1 holds a reservation (an RSB) for each, popping "
+          "toward ler-out (implicit null)",
+          len(r1["rsb"]) == 4 and all(
+              (f["tunnel_id"], f["label"]) in rsb and
+              rsb[(f["tunnel_id"], f["label"])]["out_label"] == 3
+              for f in flows), r1["rsb"])
+    c = r1["counters"]
+    refused = sum(c.get(k, 0) for k in ("admit_bw", "admit_cpu",
+                                        "admit_pool", "admit_label",
+                                        "admit_setup"))
+    check("signal: r1 received and sent Path and Resv (>= 4 each), "
+          "admitted 4 and refused none",
+          c.get("rx_path", 0) >= 4 and c.get("tx_path", 0) >= 4 and
+          c.get("rx_resv", 0) >= 4 and c.get("tx_resv", 0) >= 4 and
+          c.get("admit_ok", 0) >= 4 and refused == 0,
+          {k: c.get(k) for k in ("rx_path", "tx_path", "rx_resv",
+                                 "tx_resv", "admit_ok")})
+    lsps = r1["lsps"]
+    qos = [f for f in flows if f["qos"]]
+    rls = {l["routelet"] for l in lsps}
+    check("signal: r1's LSP table holds only what RSVP-TE set up: the 3 "
+          "QoS LSPs (kind transit, none static), each in a routelet of "
+          "its own, at the signalled labels",
+          len(lsps) == 3 and all(l["kind"] == "transit" for l in lsps) and
+          len(rls) == 3 and None not in rls and
+          sorted(l["in_label"] for l in lsps) ==
+          sorted(f["label"] for f in qos), lsps)
+    by = {f["name"]: f for f in flows}
+    shaped = {n: (by[n]["lsp"] or {}).get("rate") for n in
+              ("gold", "silver", "cross")}
+    ppm = {n: demo.rsb_ppm(r1, by[n]) for n in ("gold", "silver", "cross")}
+    weight = {n: (by[n]["lsp"] or {}).get("weight") for n in
+              ("gold", "silver", "cross")}
+    check("signal: different Tspecs, different reservations: r1 shapes "
+          "gold, silver, cross at their frame rates (%s) and their CPU "
+          "shares and weights follow the rates (gold > cross > silver)" %
+          shaped,
+          all(shaped[n] == by[n]["rate"] for n in shaped) and
+          ppm["gold"] > ppm["cross"] > ppm["silver"] > 0 and
+          weight["gold"] > weight["cross"] > weight["silver"],
+          (shaped, ppm, weight))
+    be = by["be"]
+    table = lab.demux_cmd("r1", "be", "show", check=False).stdout
+    check("signal: the best-effort LSP is in dom0's table, no routelet",
+          any(l.split() and l.split()[0] == str(be["label"])
+              for l in table.splitlines()) and be["lsp"] is None and
+          be["label"] not in [l["in_label"] for l in lsps], table)
+    tails = [x for x in lab.ctl("ler-out", "rsvp", "show", "sessions",
+                                json_out=True) if x["role"] == "tail"]
+    check("signal: ler-out is the tail-end of all 4, with implicit null",
+          len(tails) == 4 and all(x.get("in_label") == 3 for x in tails) and
+          sorted(x["tunnel_id"] for x in tails) ==
+          sorted(f["tunnel_id"] for f in flows), tails)
+    return flows
+
+
+def case_traffic(lab, demo, flows):
+    for f in flows:
         f["offered"], f["pps"] = demo.offered_bps(f)
         f["fid"] = f["id"]
-        flows.append(f)
-    lsps = lab.ctl("r1", "lsp", "show", json_out=True)
-    rls = {l["routelet"] for l in lsps}
-    check("traffic: 3 QoS LSPs, each in a routelet of its own",
-          len(lsps) == 3 and len(rls) == 3 and None not in rls, lsps)
     out = "/tmp/qlab-traffic-%s" % TAG
     os.makedirs(out, exist_ok=True)
     try:
@@ -455,7 +574,9 @@ def main():
         if lab is not None:
             st = status(build, dname)[1]
             try:
-                case_traffic(lab, demo)
+                flows = case_signal(lab, demo)
+                if flows is not None:
+                    case_traffic(lab, demo, flows)
             except Exception:
                 traceback.print_exc()
                 check("traffic ran to the end", False)

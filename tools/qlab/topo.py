@@ -3,7 +3,7 @@
     <lab name="default" prefix="ql">
       <description>...</description>
       <host name="src"> <route to="default" via="10.0.0.254"/> </host>
-      <ler name="ler-in"> <route to="default" via="10.0.1.254"/> </ler>
+      <ler name="ler-in" rsvp="yes"> <route to="default" via="10.0.1.254"/> </ler>
       <quasar name="r1" pool="2:4:8"/>
       <link>
         <end node="src" dev="eth0" addr="10.0.0.1/24"/>
@@ -49,8 +49,10 @@ class Node:
         self.routes = []        # (to, via)
         self.ends = []          # its interfaces, document order
         self.pool = (2, 4, 8)   # quasar only
+        self.per_packet_ns = None   # quasar only: admission's cost
         self.verbose = False
         self.user = None
+        self.rsvp = False       # ler only: runs quasard, speaks RSVP-TE
         self.index = 0
         self.ns = None
 
@@ -87,6 +89,11 @@ class Topo:
 
     def routers(self):
         return [n for n in self.nodes.values() if n.kind == "quasar"]
+
+    def speakers(self):
+        """LERs that run quasard for RSVP-TE (head-end, tail-end)."""
+        return [n for n in self.nodes.values()
+                if n.kind == "ler" and n.rsvp]
 
     def node(self, name):
         try:
@@ -190,11 +197,27 @@ def parse(path, text=None):
                 n.verbose = _attr(el, "verbose", where, False, "no") in \
                     ("yes", "1", "true")
                 n.user = _attr(el, "user", where, False)
+                ppn = _attr(el, "per-packet-ns", where, False)
+                if ppn is not None and ppn != "auto" and not (
+                        ppn.isdigit() and 1 <= int(ppn) <= 1000000):
+                    raise TopoError("%s: per-packet-ns=%r: auto or "
+                                    "1-1000000" % (where, ppn))
+                n.per_packet_ns = ppn
             else:
-                for k in ("pool", "verbose", "user"):
+                for k in ("pool", "verbose", "user", "per-packet-ns"):
                     if el.get(k) is not None:
                         raise TopoError("%s: %s is for <quasar> nodes" %
                                         (where, k))
+            rsvp = _attr(el, "rsvp", where, False)
+            if rsvp is not None:
+                if el.tag != "ler":
+                    raise TopoError("%s: rsvp is for <ler> nodes (a "
+                                    "<quasar> always speaks RSVP-TE)" %
+                                    where)
+                if rsvp not in ("yes", "no"):
+                    raise TopoError("%s: rsvp=%r: yes or no" %
+                                    (where, rsvp))
+                n.rsvp = rsvp == "yes"
             t.nodes[name] = n
         elif el.tag == "link":
             links.append(el)
@@ -270,5 +293,11 @@ def parse(path, text=None):
                             n.name)
         if n.kind == "quasar" and len(n.ends) > 8:
             raise TopoError("quasar node %s: at most 8 ports" % n.name)
+        if n.rsvp and not [e for e in n.ends if e.addr]:
+            raise TopoError("ler %s: rsvp wants an interface with an "
+                            "address (its RSVP_HOP)" % n.name)
+        if n.rsvp and len(n.ends) > 8:
+            raise TopoError("ler %s: rsvp: quasard takes at most 8 "
+                            "interfaces" % n.name)
     t.rename(t.name)
     return t
