@@ -34,9 +34,10 @@
  * numbers: max - min + 1 - distinct frames), reordered (arrived after a
  * higher sequence number), duplicates, pps and bps (bytes per second, not
  * bits) over the first-to-last receive time as (n - 1) / span, latency
- * min/p50/p99/max in microseconds (exact nearest-rank percentiles over every
- * stored sample; min and max are over every frame), the paper's jitter in
- * microseconds, and the top labels seen.
+ * min/mean/p50/p99/max in microseconds (exact nearest-rank percentiles over
+ * every stored sample; min, mean and max are over every frame: the paper's
+ * latency figure is the mean), the paper's jitter in microseconds, and the
+ * top labels seen.
  *
  * Exit status: 0 report written, 1 setup failure, 2 usage.
  */
@@ -92,6 +93,7 @@ struct sflow {
 	int64_t		last_rx;
 	int64_t		lat_min;	/* ns */
 	int64_t		lat_max;
+	int64_t		lat_sum;	/* ns; 10^7 frames of 1 s fit */
 	struct qstats_jitter jit;
 	struct qstats_seq seq;
 	uint32_t	labels[QS_LABELS_MAX];
@@ -259,6 +261,7 @@ account(const struct qt_rx *rx, uint32_t len, int64_t rx_real, int64_t off)
 		f->lat_min = lat;
 	if (lat > f->lat_max)
 		f->lat_max = lat;
+	f->lat_sum += lat;
 	qstats_jitter_add(&f->jit, (int64_t)rx->sent, rx_t);
 	(void)qstats_seq_add(&f->seq, rx->seq);
 	(void)qstats_samples_add(&samples, idx, lat);
@@ -406,7 +409,7 @@ struct row {
 	const struct sflow *f;
 	uint64_t	lost;
 	double		pps, bps;
-	double		lat_min, lat_p50, lat_p99, lat_max;	/* us */
+	double		lat_min, lat_mean, lat_p50, lat_p99, lat_max;	/* us */
 	double		jitter;					/* us */
 };
 
@@ -421,6 +424,8 @@ row_make(struct row *r, const struct sflow *f, const int64_t *lat, size_t n)
 	    (double)f->packets : 0.0;
 	r->lat_min = f->packets > 0 ? (double)f->lat_min / 1e3 : NAN;
 	r->lat_max = f->packets > 0 ? (double)f->lat_max / 1e3 : NAN;
+	r->lat_mean = f->packets > 0 ? (double)f->lat_sum /
+	    (double)f->packets / 1e3 : NAN;
 	r->lat_p50 = n > 0 ? (double)qstats_percentile(lat, n, 50) / 1e3 :
 	    NAN;
 	r->lat_p99 = n > 0 ? (double)qstats_percentile(lat, n, 99) / 1e3 :
@@ -479,13 +484,13 @@ report(enum out_fmt fmt)
 		printf("[");
 	else if (fmt == OUT_CSV)
 		printf("flow,packets,bytes,lost,reordered,duplicates,pps,bps,"
-		    "lat_min_us,lat_p50_us,lat_p99_us,lat_max_us,jitter_us,"
-		    "labels_seen\n");
+		    "lat_min_us,lat_mean_us,lat_p50_us,lat_p99_us,lat_max_us,"
+		    "jitter_us,labels_seen\n");
 	else
 		printf("%-10s %10s %12s %8s %8s %8s %12s %14s %11s %11s "
-		    "%11s %11s %10s  %s\n", "flow", "packets", "bytes",
+		    "%11s %11s %11s %10s  %s\n", "flow", "packets", "bytes",
 		    "lost", "reorder", "dup", "pps", "bytes/s", "lat_min_us",
-		    "lat_p50_us", "lat_p99_us", "lat_max_us", "jitter_us",
+		    "lat_mean_us", "lat_p50_us", "lat_p99_us", "lat_max_us", "jitter_us",
 		    "labels");
 	for (i = 0; i < nflows; i++) {
 		f = order[i];
@@ -502,6 +507,8 @@ report(enum out_fmt fmt)
 			    f->seq.duplicates, r.pps, r.bps);
 			printf(", \"lat_min_us\": ");
 			put_num(r.lat_min, "null", 0);
+			printf(", \"lat_mean_us\": ");
+			put_num(r.lat_mean, "null", 0);
 			printf(", \"lat_p50_us\": ");
 			put_num(r.lat_p50, "null", 0);
 			printf(", \"lat_p99_us\": ");
@@ -521,6 +528,8 @@ report(enum out_fmt fmt)
 			    f->seq.duplicates, r.pps, r.bps);
 			put_num(r.lat_min, "", 0);
 			printf(",");
+			put_num(r.lat_mean, "", 0);
+			printf(",");
 			put_num(r.lat_p50, "", 0);
 			printf(",");
 			put_num(r.lat_p99, "", 0);
@@ -538,6 +547,8 @@ report(enum out_fmt fmt)
 			    f->id, f->packets, f->bytes, r.lost,
 			    f->seq.reordered, f->seq.duplicates, r.pps, r.bps);
 			put_num(r.lat_min, "-", 11);
+			printf(" ");
+			put_num(r.lat_mean, "-", 11);
 			printf(" ");
 			put_num(r.lat_p50, "-", 11);
 			printf(" ");

@@ -226,8 +226,10 @@ def by_flow(report):
 def lat_sane(f):
     vals = [f[k] for k in ("lat_min_us", "lat_p50_us", "lat_p99_us",
                            "lat_max_us")]
-    return (all(isinstance(v, (int, float)) for v in vals) and
-            0 < vals[0] <= vals[1] <= vals[2] <= vals[3] < 50000)
+    mean = f.get("lat_mean_us")
+    return (all(isinstance(v, (int, float)) for v in vals + [mean]) and
+            0 < vals[0] <= vals[1] <= vals[2] <= vals[3] < 50000 and
+            vals[0] <= mean <= vals[3])
 
 
 # ---- a relay in its own namespace: a delay line, or a few set changes ----
@@ -388,7 +390,7 @@ def case_basic(build):
         check("basic: two flows reported", sorted(rep) == [1, 2], rep)
         want_fields = ["flow", "packets", "bytes", "lost", "reordered",
                        "duplicates", "pps", "bps", "lat_min_us",
-                       "lat_p50_us", "lat_p99_us", "lat_max_us",
+                       "lat_mean_us", "lat_p50_us", "lat_p99_us", "lat_max_us",
                        "jitter_us", "labels_seen"]
         check("basic: JSON has exactly the documented fields",
               all(list(f) == want_fields for f in rep.values()),
@@ -441,8 +443,8 @@ def loss_run(build, net, name, local):
     n = "loss (%s): " % name
     check(n + "CSV header", out.startswith(
         "flow,packets,bytes,lost,reordered,duplicates,pps,bps,"
-        "lat_min_us,lat_p50_us,lat_p99_us,lat_max_us,jitter_us,"
-        "labels_seen\n"), out[:200])
+        "lat_min_us,lat_mean_us,lat_p50_us,lat_p99_us,lat_max_us,"
+        "jitter_us,labels_seen\n"), out[:200])
     if not check(n + "qgen ran", rc == 0 and sent, err):
         return
     s1, s2 = sent[1], sent[2]
