@@ -43,11 +43,8 @@ measurement frames were 70 bytes too).
 import argparse
 import json
 import os
-import random
 import re
 import shutil
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -58,13 +55,16 @@ import traceback
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from benchlib import (Figures, Interrupted, cancel, catch_signals,  # noqa: E402
                       on_exit, run_cleanups)
+from dplab import (CPUS, GEN_CPU, ROUTER_CPU, SAT_RATE,  # noqa: E402
+                   BestEffort, Qfwd, Routelet, Setup, Topo, Unavailable,
+                   check_forwards, ctl, ctlj, fmt_trial, in_ns, log, pct,
+                   routelet_pids, set_name, sh, smaps, spawn, stop_proc,
+                   trial, wait_quasard)
 
 LOSS_MAX = 0.01            # under 1 % loss passes
 SMALL, LARGE = 70, 1500
 LAT_RATE = 10000
 COARSE = [10000, 25000, 50000, 100000, 200000, 400000, 800000, 1600000]
-SAT_RATE = 3000000         # more than qgen can send: overload
-GEN_SHORT = 0.97           # qgen below this share of the asked rate: bound
 SETUPS = ["routelet", "besteffort", "qfwd", "ovs-system", "ovs-afxdp"]
 # Not in a default run: variants of qfwd for experiments (--only).
 EXTRA = ["qfwd-ring", "qfwd-busy"]
@@ -81,166 +81,8 @@ KEY = {"routelet": "routelet", "besteffort": "besteffort", "qfwd": "qfwd",
        "ovs-system": "ovs_system", "ovs-afxdp": "ovs_afxdp",
        "qfwd-ring": "qfwd_ring", "qfwd-busy": "qfwd_busy"}
 
-CPUS = os.cpu_count() or 1
-GEN_CPU = 0
-ROUTER_CPU = CPUS - 1
 
-# ---- cleanup on every way out ---------------------------------------------
-
-def log(msg):
-    print("bench_dataplane: " + msg, flush=True)
-
-
-def sh(argv, check=True, timeout=60, env=None):
-    r = subprocess.run(argv, capture_output=True, text=True, timeout=timeout,
-                       env=env)
-    if check and r.returncode != 0:
-        raise RuntimeError("%s: %s" % (" ".join(argv),
-                                       (r.stderr or r.stdout).strip()))
-    return r.stdout
-
-
-def in_ns(ns, argv, cpu=None):
-    # nsenter, not `ip netns exec`: that remounts /sys, and quasard needs
-    # the cgroup hierarchies.
-    pre = ["nsenter", "--net=/run/netns/" + ns]
-    if cpu is not None:
-        pre += ["taskset", "-c", str(cpu)]
-    return pre + list(argv)
-
-
-def stop_proc(p, sig=signal.SIGTERM, timeout=30):
-    """Stops a process we started; returns its (stdout, stderr) if piped."""
-    if p.poll() is None:
-        p.send_signal(sig)
-    try:
-        out = p.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        p.kill()
-        out = p.communicate()
-    return out
-
-
-def spawn(argv, log_path=None, env=None, pipe=False):
-    if pipe:
-        p = subprocess.Popen(argv, stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True, env=env)
-    else:
-        f = open(log_path or os.devnull, "w")
-        p = subprocess.Popen(argv, stdout=f, stderr=subprocess.STDOUT,
-                             env=env)
-        f.close()
-
-    def kill():
-        if p.poll() is None:
-            p.kill()
-            p.wait()
-    on_exit(kill)
-    p.cleanup = kill
-    return p
-
-
-# ---- the topology -------------------------------------------------------------
-
-
-class Topo:
-    def __init__(self):
-        tag = "%05x" % random.randrange(1 << 20)
-        self.g, self.r, self.s = ("qdp-%s-%s" % (tag, x) for x in "grs")
-        self.tag = tag
-        self.made = []
-
-    def up(self):
-        on_exit(self.down)
-        for ns in (self.g, self.r, self.s):
-            sh(["ip", "netns", "add", ns])
-            self.made.append(ns)
-            sh(["ip", "-n", ns, "link", "set", "lo", "up"])
-        sh(["ip", "link", "add", "g0", "netns", self.g, "type", "veth",
-            "peer", "name", "p0", "netns", self.r])
-        sh(["ip", "link", "add", "p1", "netns", self.r, "type", "veth",
-            "peer", "name", "d0", "netns", self.s])
-        for ns, i in ((self.g, "g0"), (self.r, "p0"), (self.r, "p1"),
-                      (self.s, "d0")):
-            sh(["ip", "-n", ns, "link", "set", i, "up"])
-            # No IPv6 chatter (router solicitations, MLD) on the links.
-            sh(["ip", "netns", "exec", ns, "sysctl", "-qw",
-                "net.ipv6.conf.%s.disable_ipv6=1" % i], check=False)
-        self.p0 = self.mac(self.r, "p0")
-        self.p1 = self.mac(self.r, "p1")
-        self.d0 = self.mac(self.s, "d0")
-        return self
-
-    @staticmethod
-    def mac(ns, ifname):
-        return json.loads(sh(["ip", "-n", ns, "-j", "link", "show",
-                              ifname]))[0]["address"]
-
-    def down(self):
-        cancel(self.down)
-        for ns in self.made:
-            sh(["ip", "netns", "del", ns], check=False)
-        self.made = []
-
-
-# ---- traffic ------------------------------------------------------------------
-
-_flow = [random.randrange(1 << 16) << 8]
-
-
-def trial(b, topo, label, size, rate, secs, warm=0.0, dst=None):
-    """One qgen -> qsink run; returns a dict of what both said."""
-    _flow[0] += 1
-    flow = _flow[0]
-    sink = spawn(in_ns(topo.s, [b + "/bin/qsink", "-i", "d0", "-o", "json",
-                                "-q"] + (["-w", "%g" % warm] if warm else []),
-                       GEN_CPU), pipe=True)
-    time.sleep(0.25)
-    try:
-        g = subprocess.run(in_ns(topo.g, [
-            b + "/bin/qgen", "-i", "g0", "-d", dst or topo.p0, "-q", "-o",
-            "json", "-t", "%g" % (secs + warm), "-f",
-            "id=%d,label=%d,rate=%d,size=%d" % (flow, label, rate, size)],
-            GEN_CPU), capture_output=True, text=True, timeout=secs + 30)
-        time.sleep(0.3)
-    finally:
-        out, err = stop_proc(sink, signal.SIGINT)
-        cancel(sink.cleanup)
-    if g.returncode != 0:
-        raise RuntimeError("qgen: " + g.stderr.strip())
-    gen = json.loads(g.stdout)[0]
-    rows = [r for r in json.loads(out or "[]") if r["flow"] == flow]
-    s = rows[0] if rows else {"packets": 0, "lost": 0, "pps": 0,
-                              "lat_p50_us": None, "lat_p99_us": None,
-                              "jitter_us": None, "labels_seen": []}
-    m = re.search(r"the ring overflowed: (\d+)", err)
-    sink_drops = int(m.group(1)) if m else 0
-    if warm:
-        # Warm-up frames are not in the sink's counts: loss from sequence
-        # numbers within the window instead.
-        sent = s["packets"] + s["lost"]
-        recv = s["packets"]
-    else:
-        sent, recv = gen["sent"], s["packets"]
-    lost = max(0, sent - recv - sink_drops)
-    return {
-        "rate": rate, "size": size, "offered_pps": gen["pps"],
-        "sent": sent, "received": recv, "sink_drops": sink_drops,
-        "gen_dropped": gen["dropped"],
-        "loss": lost / sent if sent else 1.0,
-        "fwd_pps": s["pps"], "p50_us": s["lat_p50_us"],
-        "p99_us": s["lat_p99_us"], "jitter_us": s["jitter_us"],
-        "labels": s["labels_seen"],
-        "gen_bound": gen["pps"] < GEN_SHORT * rate,
-    }
-
-
-def fmt_trial(t):
-    return ("%8.0f pps asked, %9.0f offered, loss %6.3f %%%s%s, p50 %s us" %
-            (t["rate"], t["offered_pps"], 100 * t["loss"],
-             " (gen-bound)" if t["gen_bound"] else "",
-             " (sink dropped %d)" % t["sink_drops"] if t["sink_drops"]
-             else "", t["p50_us"]))
+# ---- the forwarding rate ------------------------------------------------------
 
 
 def search(b, topo, label, size, secs, verbose=True):
@@ -300,163 +142,7 @@ def search(b, topo, label, size, secs, verbose=True):
     return best, trials, bound
 
 
-# ---- quasard's control socket ----------------------------------------------
-
-
-def ctl(statedir, line, timeout=30):
-    """One request to quasard; returns (ok, body).  Talks to the socket
-    directly: it reads replies of any length and costs no fork/exec."""
-    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    s.settimeout(timeout)
-    try:
-        s.connect(statedir + "/quasard.sock")
-        s.sendall((line + "\n").encode())
-        buf = b""
-        while True:
-            d = s.recv(65536)
-            if not d:
-                break
-            buf += d
-    finally:
-        s.close()
-    text = buf.decode()
-    head, _, body = text.partition("\n")
-    return head == "ok", body
-
-
-def ctlj(statedir, line):
-    ok, body = ctl(statedir, "-j " + line)
-    if not ok:
-        raise RuntimeError("quasard: %s: %s" % (line, body.strip()))
-    return json.loads(body)
-
-
-def wait_quasard(statedir, p, logp, timeout=120, idle=None):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if p.poll() is not None:
-            raise RuntimeError("quasard exited: " + open(logp).read()[-2000:])
-        try:
-            pool = ctlj(statedir, "pool show")
-            if idle is None or pool["idle"] >= idle:
-                return pool
-        except (OSError, ValueError, RuntimeError):
-            pass
-        time.sleep(0.02)
-    raise RuntimeError("quasard did not come up in %d s" % timeout)
-
-
 # ---- the setups --------------------------------------------------------------
-
-
-class Setup:
-    label = 100
-    out_label = 200
-
-    def __init__(self, b, topo, tmp):
-        self.b, self.topo, self.tmp = b, topo, tmp
-        self.procs = []
-        self.notes = []
-
-    def run(self, argv, name, cpu=ROUTER_CPU, env=None):
-        p = spawn(in_ns(self.topo.r, argv, cpu),
-                  os.path.join(self.tmp, name + ".log"), env=env)
-        p.name = name
-        self.procs.append(p)
-        return p
-
-    def stop(self):
-        for p in reversed(self.procs):
-            stop_proc(p)
-            cancel(p.cleanup)
-        self.procs = []
-
-    def log_tail(self, name, n=3000):
-        try:
-            return open(os.path.join(self.tmp, name + ".log")).read()[-n:]
-        except OSError:
-            return ""
-
-
-class Demux(Setup):
-    def start_demux(self):
-        # quasard names its cgroups after the directory: make it ours.
-        self.statedir = os.path.join(self.tmp, "qdp-" + self.topo.tag)
-        os.makedirs(self.statedir, exist_ok=True)
-        self.demux = self.run([self.b + "/bin/quasar-demux", "-S",
-                               self.statedir, "-i", "p0", "-i", "p1"],
-                              "demux")
-
-
-class Routelet(Demux):
-    def start(self):
-        self.start_demux()
-        self.qd = self.run([self.b + "/bin/quasard", "-S", self.statedir,
-                            "-i", "p0", "-i", "p1", "-p", "2:2:4"],
-                           "quasard")
-        wait_quasard(self.statedir, self.qd,
-                     os.path.join(self.tmp, "quasard.log"))
-        ok, body = ctl(self.statedir, "lsp add A in-label=100 in-port=p0 "
-                       "op=swap out-label=200 nh-mac=%s out-port=p1 rate=0"
-                       % self.topo.d0)
-        if not ok:
-            raise RuntimeError("lsp add: " + body)
-        self.lsp = ctlj(self.statedir, "lsp show")[0]
-        # The pool refills its idle stack in the background (a new
-        # namespace, veths, cgroups: milliseconds of work on the router's
-        # CPU under the RTNL lock); measuring during that measures it.
-        wait_quasard(self.statedir, self.qd,
-                     os.path.join(self.tmp, "quasard.log"), idle=2)
-        time.sleep(0.5)
-        self.notes.append("LSP A in routelet %s, set up in %s us" %
-                          (self.lsp["routelet"], self.lsp["setup_us"]))
-
-    def stop(self):
-        # quasard first (it tears its routelets down), then the demux.
-        for p in (self.qd, self.demux):
-            stop_proc(p)
-            cancel(p.cleanup)
-        self.procs = []
-
-
-class BestEffort(Demux):
-    label = 300
-    out_label = 400
-
-    def start(self):
-        self.start_demux()
-        time.sleep(0.2)
-        sh(in_ns(self.topo.r, [self.b + "/bin/quasar-demux", "-S",
-                               self.statedir, "be", "add", "300", "swap",
-                               "400", self.topo.d0, "1"]))
-
-
-class Qfwd(Setup):
-    def __init__(self, b, topo, tmp, extra=()):
-        super().__init__(b, topo, tmp)
-        self.extra = list(extra)
-
-    def start(self):
-        self.qf = self.run([self.b + "/bin/qfwd", "-i", "p0", "-o", "p1",
-                            "-l", "100", "-L", "200", "-d", self.topo.d0,
-                            "-j", "-q"] + self.extra, "qfwd")
-        time.sleep(0.2)
-
-    def stop(self):
-        stop_proc(self.qf, signal.SIGINT)
-        cancel(self.qf.cleanup)
-        self.procs = []
-        lines = self.log_tail("qfwd").strip().splitlines()
-        if lines:
-            try:
-                self.counters = json.loads(lines[-1])
-                self.notes.append("qfwd counters: " + lines[-1])
-            except ValueError:
-                pass
-
-
-class Unavailable(Exception):
-    """The setup cannot run here; the message says exactly why."""
 
 
 class Ovs(Setup):
@@ -575,17 +261,7 @@ def measure_setup(name, b, secs, sizes):
             res["unavailable"] = str(e)
             log("%s: NOT MEASURED: %s" % (name, e))
             return res
-        # Does it forward, and rewrite the label?
-        # (Up to three tries: one descheduling can lose a few frames.)
-        for _ in range(3):
-            t = trial(b, topo, st.label, SMALL, 2000, 0.5)
-            if t["received"] >= t["sent"] * 0.99 and \
-                    t["labels"] == [st.out_label]:
-                break
-        if t["received"] < t["sent"] * 0.99 or t["labels"] != [st.out_label]:
-            raise RuntimeError("%s does not forward: %d of %d frames, labels "
-                               "%s" % (name, t["received"], t["sent"],
-                                       t["labels"]))
+        check_forwards(b, topo, st)
         # Latency first, on a quiet path: 5 s after 0.5 s of warm-up.
         t = trial(b, topo, st.label, SMALL, LAT_RATE, 5.0, warm=0.5)
         res["latency"] = t
@@ -621,41 +297,6 @@ def measure_setup(name, b, secs, sizes):
 
 
 # ---- routelet operations ---------------------------------------------------
-
-
-def pct(v, p):
-    """Nearest-rank percentile."""
-    v = sorted(v)
-    if not v:
-        return None
-    k = max(0, min(len(v) - 1, int(-(-p * len(v) // 100)) - 1))
-    return v[k]
-
-
-def smaps(pid):
-    out = {}
-    with open("/proc/%d/smaps_rollup" % pid) as f:
-        for line in f:
-            m = re.match(r"(\w+):\s+(\d+) kB", line)
-            if m:
-                out[m.group(1)] = int(m.group(2))
-    return out
-
-
-def routelet_pids(instance):
-    pids = []
-    for root in ("/sys/fs/cgroup/freezer/" + instance,
-                 "/sys/fs/cgroup/unified/" + instance,
-                 "/sys/fs/cgroup/" + instance):
-        if not os.path.isdir(root):
-            continue
-        for d in sorted(os.listdir(root)):
-            p = os.path.join(root, d, "cgroup.procs")
-            if os.path.isfile(p):
-                pids += [int(x) for x in open(p).read().split()]
-        if pids:
-            break
-    return sorted(set(pids))
 
 
 def measure_ops(b, n_lsps=200, pool=256):
@@ -958,6 +599,7 @@ def main():
     ap.add_argument("--lsps", type=int, default=200)
     ap.add_argument("--commit", default=None)
     a = ap.parse_args()
+    set_name("bench_dataplane")
     if os.geteuid() != 0:
         log("skipped: needs root (network namespaces, veth pairs, "
             "cgroups); run make bench as root for the data-plane figures")

@@ -39,7 +39,6 @@ import json
 import os
 import random
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -49,6 +48,7 @@ import traceback
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from benchlib import (Figures, Interrupted, cancel, catch_signals,  # noqa: E402
                       on_exit, run_cleanups)
+from dplab import ctl, ctlj, in_ns, sh, spawn, stop_proc  # noqa: E402
 
 R_MS = 5000
 RATE = 10000              # bytes/s per Controlled-Load LSP
@@ -57,70 +57,6 @@ HZ = os.sysconf("SC_CLK_TCK")
 
 def log(msg):
     print("bench_rsvp: " + msg, flush=True)
-
-
-def sh(argv, check=True, timeout=60):
-    r = subprocess.run(argv, capture_output=True, text=True, timeout=timeout)
-    if check and r.returncode != 0:
-        raise RuntimeError("%s: %s" % (" ".join(argv),
-                                       (r.stderr or r.stdout).strip()))
-    return r.stdout
-
-
-def in_ns(ns, argv):
-    # nsenter, not `ip netns exec`: that remounts /sys, and quasard needs
-    # the cgroup hierarchies.
-    return ["nsenter", "--net=/run/netns/" + ns] + list(argv)
-
-
-def stop_proc(p, sig=signal.SIGTERM, timeout=30):
-    if p.poll() is None:
-        p.send_signal(sig)
-    try:
-        p.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        p.kill()
-        p.wait()
-
-
-def spawn(argv, log_path):
-    f = open(log_path, "w")
-    p = subprocess.Popen(argv, stdout=f, stderr=subprocess.STDOUT)
-    f.close()
-
-    def kill():
-        if p.poll() is None:
-            p.kill()
-            p.wait()
-    on_exit(kill)
-    p.cleanup = kill
-    return p
-
-
-def ctl(statedir, line, timeout=60):
-    """One request to quasard over its control socket: (ok, body)."""
-    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    s.settimeout(timeout)
-    try:
-        s.connect(statedir + "/quasard.sock")
-        s.sendall((line + "\n").encode())
-        buf = b""
-        while True:
-            d = s.recv(65536)
-            if not d:
-                break
-            buf += d
-    finally:
-        s.close()
-    head, _, body = buf.decode().partition("\n")
-    return head == "ok", body
-
-
-def ctlj(statedir, line):
-    ok, body = ctl(statedir, "-j " + line)
-    if not ok:
-        raise RuntimeError("quasard: %s: %s" % (line, body.strip()))
-    return json.loads(body)
 
 
 def pct(v, p):
@@ -302,7 +238,12 @@ def setup_times(path):
             and resv_out[k] >= path_in[k]}
 
 
-def measure_setup(b, tmp, kind, n):
+def measure_setup(b, tmp, kind, n, probe=None, prepare=None):
+    """n LSPs set up through the router, paced or in a burst, with a warm
+    pool or a cold one.  prepare, if given, is called with the lab once it
+    is up and its pool full, before the first LSP; probe once the LSPs are
+    up, before the lab goes down.  What they return is res["prepare"] and
+    res["probe"]."""
     cold = kind == "cold"
     pool = "0:0:300" if cold else "%d:%d:%d" % (n + 4, n + 4, n + 44)
     idle = 0 if cold else n + 4
@@ -316,6 +257,8 @@ def measure_setup(b, tmp, kind, n):
             kind, pool, ctlj(lab.sd["r"], "pool show")["idle"],
             res["pool_fill_s"]))
         time.sleep(1)
+        if prepare is not None:
+            res["prepare"] = prepare(lab)
         cap = os.path.join(tmp, "rsvp-%s.pcap" % kind)
         tcp = capture_start(lab, cap)
         if cold:
@@ -341,6 +284,8 @@ def measure_setup(b, tmp, kind, n):
         time.sleep(0.5)
         stop_proc(tcp, signal.SIGINT)
         res["up"] = up
+        if probe is not None:
+            res["probe"] = probe(lab)
         tr = [s for s in ctlj(lab.sd["r"], "rsvp show sessions")
               if s.get("role") == "transit" and s.get("state") == "resv"]
         res["router_resv"] = len(tr)
