@@ -6,6 +6,7 @@
 #   make check           install dependencies, build, run every test
 #   make demo            install dependencies, build, run the demo
 #   make bench           benchmarks; figures to bench/out/*.json
+#   make experiments     the paper's experiments; results to docs/results/
 #   make install         PREFIX=/usr/local DESTDIR=
 
 PREFIX	?= /usr/local
@@ -110,7 +111,8 @@ TOOLS := $(TOOL_SRCS:tools/%.c=$(B)/bin/%)
 
 PROGS := $(ROUTELET) $(DEMUX) $(QUASARD) $(TOOLS)
 
-.PHONY: all deps check test unit golden integ demo bench install clean help
+.PHONY: all deps check test unit golden integ demo bench experiments install \
+	clean help
 .DEFAULT_GOAL := all
 
 all: $(PROGS) $(UNIT_BINS) $(BENCH_BINS) $(XENTEST_BINS)
@@ -198,6 +200,13 @@ bench:
 	$(MAKE) all
 	bench/run $(B)
 
+# The paper's experiments (as root): tables, plots and README.md in
+# docs/results/; about ten minutes.  tools/experiments --quick is the
+# one-minute version.
+experiments: deps
+	$(MAKE) all
+	tools/experiments $(B)
+
 install: $(PROGS)
 	install -d $(DESTDIR)$(SBINDIR)
 	for p in $(PROGS); do install -m 0755 $$p $(DESTDIR)$(SBINDIR)/; done
@@ -210,6 +219,6 @@ clean:
 	rm -rf build build-san build-clang
 
 help:
-	@sed -n '2,10p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '2,11p' Makefile | sed 's/^# \{0,1\}//'
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -1,0 +1,62 @@
+"""The paper's three router set-ups on this tree's machinery (bench/dplab):
+
+  mpls      the standard router: tools/qfwd.c, one process switching
+            every route (the paper's MPLS Linux)
+  qbe       dom0's best-effort path: quasar-demux's shared label table
+            (the paper's Q-BE)
+  routelet  quasar-demux hands each LSP's frames to its own routelet
+            (the paper's Q-Routelet)
+
+running() stands one up on a fresh topology, checks that it forwards
+and rewrites the label, and takes everything down on the way out.
+"""
+import contextlib
+import shutil
+import tempfile
+
+from benchlib import cancel, on_exit
+from dplab import BestEffort, Qfwd, Routelet, Topo, check_forwards, log
+
+KEYS = ["mpls", "qbe", "routelet"]
+NAME = {"mpls": "MPLS", "qbe": "Q-BE", "routelet": "Q-Routelet"}
+WHAT = {"mpls": "qfwd, one process",
+        "qbe": "quasar-demux's best-effort table",
+        "routelet": "quasar-demux -> routelet"}
+CLASS = {"mpls": Qfwd, "qbe": BestEffort, "routelet": Routelet}
+# Namespaces are qx-<random>-{g,r,s}: the experiments' own.
+PREFIX = "qx"
+
+
+@contextlib.contextmanager
+def running(key, b, cross=False, routes=None, measured=None):
+    """Yields (topo, setup) for set-up `key`; routes(topo), if given,
+    returns the routes to switch beside the measured one; measured, a dict
+    of the measured route's attributes to change (its weight, say)."""
+    topo = Topo(prefix=PREFIX, cross=cross).up()
+    tmp = tempfile.mkdtemp(prefix="qx-%s-" % key)
+
+    def rm():
+        shutil.rmtree(tmp, ignore_errors=True)
+    on_exit(rm)
+    st = CLASS[key](b, topo, tmp, extra_routes=routes(topo) if routes
+                    else ())
+    for k, v in (measured or {}).items():
+        setattr(st.routes[0], k, v)
+    try:
+        log("%s (%s): starting" % (NAME[key], WHAT[key]))
+        st.start()
+        check_forwards(b, topo, st)
+        yield topo, st
+    except Exception:
+        for p in st.procs:
+            tail = st.log_tail(p.name, 1500)
+            if tail:
+                print("---- %s log:\n%s" % (p.name, tail), flush=True)
+        raise
+    finally:
+        try:
+            st.stop()
+        finally:
+            topo.down()
+            rm()
+            cancel(rm)
