@@ -18,6 +18,7 @@ SMALL, LARGE = 70, 1500
 METRICS = [
     ("latency_us", "us", "mean one-way latency", lambda r: r["lat"]["mean_us"]),
     ("jitter_us", "us", "jitter (paper's)", lambda r: r["lat"]["jitter_us"]),
+    ("lat_p50_us", "us", "latency p50", lambda r: r["lat"]["p50_us"]),
     ("lat_p99_us", "us", "latency p99", lambda r: r["lat"]["p99_us"]),
     ("loss_pct", "%", "loss at the steady rate",
      lambda r: 100.0 * r["lat"]["loss"]),

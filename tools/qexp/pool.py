@@ -9,15 +9,16 @@ quasard; n = 256 Controlled-Load LSPs signalled one after another (each
 once the one before is up); set-up time at the router from a capture, first
 Path in to first Resv out.  Three runs, each on a fresh lab:
 
-  warm   the router's pool holds n + 4 paused routelets before the first
-         Path, and its target is n + 4: each routelet taken is replaced
-         in the background, as a pool sized for its load does
-  held   the same full pool, its target then set to 0 (pool resize 0 0
-         n+44) so that nothing is created while the LSPs come: the cost
-         of taking a pooled routelet alone.  quasard starts shrinking a
-         surplus after 5 s; the run says how many routelets were
-         destroyed meanwhile (none, when the n LSPs take less)
-  cold   the pool is empty (-p 0:0:300): each LSP creates its routelet
+- warm, refilled: the router's pool holds n + 4 paused routelets before
+  the first Path, and its target is n + 4, so each routelet taken is
+  replaced in the background, as a pool sized for its load does;
+- warm, held: the same full pool, its target then set to 0 (`pool
+  resize 0 0 n+44`) so that nothing is created while the LSPs come: the
+  cost of taking a pooled routelet alone (quasard starts shrinking a
+  surplus after 5 s; the run says how many routelets were destroyed
+  meanwhile, none when the n LSPs take less);
+- cold: the pool is empty (-p 0:0:300), so each LSP creates its
+  routelet.
 
 Memory, once the n LSPs are up: every routelet process's PSS and RSS
 (smaps_rollup, found through the router instance's freezer cgroups), by
@@ -170,6 +171,13 @@ def summary(lat):
             "last": lat[-1]} if lat else {}
 
 
+def ordinal(k):
+    """1st, 2nd, 3rd, 4th, ... 11th, 12th, 13th, ... 21st, 32nd."""
+    if k % 100 in (11, 12, 13):
+        return "%dth" % k
+    return "%d%s" % (k, {1: "st", 2: "nd", 3: "rd"}.get(k % 10, "th"))
+
+
 def _ms(v):
     return report.num(v / 1e3 if v else None, 2)
 
@@ -181,8 +189,7 @@ def table(res, lat, mem, kern):
     body = []
     for k in checkpoints(n):
         v = [x[k - 1] if k <= len(x) else None for x in lat]
-        body.append(["%d%s" % (k, "st" if k == 1 else "nd" if k == 2 else
-                               "th")] + [_ms(x) for x in v] +
+        body.append([ordinal(k)] + [_ms(x) for x in v] +
                     [report.num(v[2] / v[1] if v[1] and v[2] else None, 1)])
     sm = [summary(x) for x in lat]
     for what in ("p50", "p99"):

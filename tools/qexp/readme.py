@@ -42,6 +42,66 @@ def _load(exps):
     return report.md_table(hdr, rows, right=())
 
 
+def _short(exps):
+    """One line per experiment that ran: its headline figures."""
+    out = []
+    ex = exps.get("overhead", {}).get("result")
+    if ex:
+        sm = overhead.summary(ex)
+        if all(k in sm for k in ("mpls", "qbe", "routelet")):
+            f = [sm[k] for k in ("mpls", "qbe", "routelet")]
+            out.append(
+                "Overhead: mean latency %s / %s / %s us for MPLS / Q-BE / "
+                "Q-Routelet (the paper: 194.0 / %s / 249.0 us), jitter %s / %s "
+                "/ %s us (12.4 / 15.1 / 16.3 us), single-flow throughput "
+                "%s / %s / %s Mbit/s of 1500-byte frames." % tuple(
+                    [report.num(x["latency_us"][1]) for x in f] +
+                    [report.num(paper.LAT_US["qbe"])] +
+                    [report.num(x["jitter_us"][1]) for x in f] +
+                    [report.num(x["tput_1500B_mbps"][1], 0) for x in f]))
+    ex = exps.get("partition", {}).get("result")
+    if ex:
+        by = {}
+        for r in partition.rows(ex):
+            by.setdefault(r[0], []).append(r)
+        if by:
+            out.append(
+                "Partitioning: the measured flow's mean latency with no "
+                "cross flow and with the heaviest: " + "; ".join(
+                    "%s %s -> %s us" % (NAME[k], report.num(by[k][0][5]),
+                                        report.num(by[k][-1][5]))
+                    for k in ("mpls", "qbe", "routelet") if k in by) +
+                "; the cross flow's routelet held it to %s frames/s." % (
+                    report.num(by["routelet"][-1][3], 0)
+                    if "routelet" in by else "-"))
+    ex = exps.get("pool", {}).get("result")
+    if ex:
+        lat = [ex["runs"].get(k, {}).get("lat_us", []) for k in pool.KINDS]
+        mem, _ = pool.memory(ex)
+        p50 = [pool.summary(x).get("p50") for x in lat]
+        out.append(
+            "Pool: median LSP set-up at the router over %d LSPs %s ms from "
+            "a held warm pool, %s ms from one refilling itself, %s ms "
+            "creating each routelet; a routelet's PSS %s KiB." % (
+                ex["config"]["lsps"], report.num(_ms(p50[1]), 2),
+                report.num(_ms(p50[0]), 2), report.num(_ms(p50[2]), 2),
+                report.num(mem["running"][1], 0) if "running" in mem
+                else "-"))
+    ex = exps.get("fairness", {}).get("result")
+    if ex and "quota" in ex["series"]:
+        q = fairness.means(ex, "quota")
+        n = fairness.means(ex, "none") if "none" in ex["series"] else {}
+        out.append(
+            "Fairness: weights 1:2, both overloaded: forwarded 1:%s with "
+            "the routelets as the bottleneck, 1:%s when the demux is." % (
+                report.num(q["ratio"], 2), report.num(n.get("ratio"), 2)))
+    return "".join("- %s\n" % x for x in out)
+
+
+def _ms(us):
+    return us / 1e3 if us is not None else None
+
+
 def _ratio(a, b):
     return a / b if a is not None and b else None
 
@@ -245,7 +305,7 @@ FILES = """\
 
 | file | what |
 |---|---|
-| `overhead_runs.csv` | experiment 1, one row per set-up and run: frames measured, mean latency, jitter, p99, loss, throughput at 70 and 1500 bytes |
+| `overhead_runs.csv` | experiment 1, one row per set-up and run: frames measured, mean latency, jitter, p50 and p99 latency, loss, throughput at 70 and 1500 bytes |
 | `overhead.csv` | the same as min, avg and max per set-up and figure |
 | `partition.csv` | experiment 2, one row per set-up and cross-flow step: the cross flow asked, offered and forwarded; the measured flow's frames, mean, p50 and p99 latency, jitter, loss |
 | `pool.csv` | experiment 3, one row per LSP: its set-up time with a refilled pool, a held pool, and cold |
@@ -269,9 +329,22 @@ def text(results, out):
                not exps[n]["quick"])
     t += RERUN % ("%.0f minutes" % (secs / 60) if secs else
                   "ten minutes")
+    short = _short(exps)
+    if short:
+        la = [float(x) for n in ORDER if n in exps
+              for x in (exps[n]["load_start"]["loadavg"][0],
+                        (exps[n].get("load_end") or {}).get("loadavg",
+                                                            ["0"])[0])]
+        t += ("## In short\n\nUnder a 1-minute load average of %.1f to %.1f "
+              "on 2 vCPUs (see \"Load while they ran\"):\n\n" % (
+                  min(la), max(la)) + short + "\n")
     t += "## The machine\n\nAs the tool read it off the machine:\n\n"
     t += _machine(results["machine"]) + "\n"
     t += "## Load while they ran\n\n" + _load(exps) + "\n"
+    t += ("The busiest processes are sampled over half a second just before "
+          "each experiment starts, when none of its own run: a qgen, "
+          "routelet or quasar-demux there is someone else's (a `make demo` "
+          "or `make check`).  ")
     t += ("This is a shared 2-vCPU virtual machine: other engineers' builds, "
           "tests and a QEMU guest may run beside the experiments, and every "
           "figure here moves with them (a load average above about 2 means "
