@@ -11,7 +11,8 @@ Path in to first Resv out.  Three runs, each on a fresh lab:
 
 - warm, refilled: the router's pool holds n + 4 paused routelets before
   the first Path, and its target is n + 4, so each routelet taken is
-  replaced in the background, as a pool sized for its load does;
+  replaced in the background, as a pool sized for its load does, until
+  the pool reaches its maximum of n + 44 routelets;
 - warm, held: the same full pool, its target then set to 0 (`pool
   resize 0 0 n+44`) so that nothing is created while the LSPs come: the
   cost of taking a pooled routelet alone (quasard starts shrinking a
