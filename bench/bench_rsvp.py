@@ -73,12 +73,15 @@ def pct(v, p):
 
 
 class Lab:
-    def __init__(self, b, tmp, pool):
+    """prefix: of the namespaces and state directories (and so of the
+    routers' cgroups), <prefix>-<tag>-{h,r,t}."""
+
+    def __init__(self, b, tmp, pool, prefix="qrb"):
         self.b, self.pool = b, pool
         self.tag = "%05x" % random.randrange(1 << 20)
-        self.ns = {x: "qrb-%s-%s" % (self.tag, x) for x in "hrt"}
+        self.ns = {x: "%s-%s-%s" % (prefix, self.tag, x) for x in "hrt"}
         # quasard names its cgroups after the state directory
-        self.sd = {x: os.path.join(tmp, "qrb-%s-%s" % (self.tag, x))
+        self.sd = {x: os.path.join(tmp, "%s-%s-%s" % (prefix, self.tag, x))
                    for x in "hrt"}
         self.tmp = tmp
         self.made, self.procs = [], []
@@ -238,16 +241,16 @@ def setup_times(path):
             and resv_out[k] >= path_in[k]}
 
 
-def measure_setup(b, tmp, kind, n, probe=None, prepare=None):
+def measure_setup(b, tmp, kind, n, probe=None, prepare=None, prefix="qrb"):
     """n LSPs set up through the router, paced or in a burst, with a warm
     pool or a cold one.  prepare, if given, is called with the lab once it
     is up and its pool full, before the first LSP; probe once the LSPs are
     up, before the lab goes down.  What they return is res["prepare"] and
-    res["probe"]."""
+    res["probe"].  prefix names the lab's namespaces."""
     cold = kind == "cold"
     pool = "0:0:300" if cold else "%d:%d:%d" % (n + 4, n + 4, n + 44)
     idle = 0 if cold else n + 4
-    lab = Lab(b, tmp, pool)
+    lab = Lab(b, tmp, pool, prefix)
     res = {"kind": kind, "pool": pool, "n": n}
     t0 = time.monotonic()
     try:

@@ -122,7 +122,7 @@ class Topo:
         tag = "%05x" % random.randrange(1 << 20)
         self.g, self.r, self.s = ("%s-%s-%s" % (prefix, tag, x)
                                   for x in "grs")
-        self.tag = tag
+        self.tag, self.prefix = tag, prefix
         self.cross = cross
         self.ports = ["p0", "p1"] + (["p2", "p3"] if cross else [])
         self.made = []
@@ -189,12 +189,15 @@ def next_flow():
 
 class Sink:
     """qsink on one interface of the sink namespace, on the generator's
-    CPU; finish() stops it and returns its report rows and ring drops."""
+    CPU; finish() stops it and returns its report rows and ring drops.
+    count: it stops by itself after that many frames past the warm-up,
+    so a run measures as many however late the sink started."""
 
-    def __init__(self, b, ns, ifname, warm=0.0):
+    def __init__(self, b, ns, ifname, warm=0.0, count=None):
         self.p = spawn(in_ns(ns, [b + "/bin/qsink", "-i", ifname, "-o",
                                   "json", "-q"] +
-                             (["-w", "%g" % warm] if warm else []),
+                             (["-w", "%g" % warm] if warm else []) +
+                             (["-n", str(count)] if count else []),
                              GEN_CPU), pipe=True)
 
     def finish(self):
@@ -251,11 +254,12 @@ def result(gen, rows, flow, sink_drops, warm, rate, size):
     }
 
 
-def trial(b, topo, label, size, rate, secs, warm=0.0, dst=None):
+def trial(b, topo, label, size, rate, secs, warm=0.0, dst=None, count=None):
     """One qgen -> qsink run of one flow from g0 to d0; returns a dict of
-    what both said."""
+    what both said.  count: the sink measures that many frames (qgen
+    sends for secs + warm, which should be more)."""
     flow = next_flow()
-    sink = Sink(b, topo.s, "d0", warm)
+    sink = Sink(b, topo.s, "d0", warm, count)
     time.sleep(0.25)
     try:
         g = subprocess.run(qgen_argv(b, topo.g, "g0", dst or topo.p0,
@@ -413,7 +417,8 @@ class Setup:
 class Demux(Setup):
     def start_demux(self):
         # quasard names its cgroups after the directory: make it ours.
-        self.statedir = os.path.join(self.tmp, "qdp-" + self.topo.tag)
+        self.statedir = os.path.join(self.tmp, "%s-%s" % (self.topo.prefix,
+                                                          self.topo.tag))
         os.makedirs(self.statedir, exist_ok=True)
         argv = [self.b + "/bin/quasar-demux", "-S", self.statedir]
         for p in self.topo.ports:

@@ -44,7 +44,10 @@ def step(b, topo, st, cross_rate, cfg):
     mflow, cflow = next_flow(), next_flow()
     warm, secs = cfg["warm"], cfg["secs"]
     d3_0 = topo.link_stats(topo.s)["d3"][0]
-    sink = Sink(b, topo.s, "d0", warm)
+    # rate x secs frames measured, however late the sink starts; the
+    # flows run half a second longer to make sure of them.
+    sink = Sink(b, topo.s, "d0", warm, int(cfg["rate"] * secs))
+    secs += 0.5
     time.sleep(0.25)
     cross = None
     try:

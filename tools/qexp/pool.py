@@ -38,6 +38,7 @@ import bench_rsvp
 from benchlib import cancel, on_exit
 from dplab import log, pct, routelet_pids, smaps
 from qexp import report
+from qexp.setups import PREFIX
 
 KERNEL_KEYS = ("SUnreclaim", "KernelStack", "PageTables", "Percpu")
 KINDS = ("warm", "held", "cold")
@@ -100,7 +101,8 @@ def run(b, cfg):
             log("pool: %s, %d LSPs" % (kind, cfg["lsps"]))
             r = bench_rsvp.measure_setup(
                 b, tmp, "cold" if kind == "cold" else "warm", cfg["lsps"],
-                probe, hold(cfg["lsps"]) if kind == "held" else pool_counters)
+                probe, hold(cfg["lsps"]) if kind == "held" else pool_counters,
+                prefix=PREFIX + "r")
             r["kernel_before_kib"] = k0
             res["runs"][kind] = r
             if r.get("error") or r.get("unsupported"):

@@ -23,7 +23,8 @@ WHAT = {"mpls": "qfwd, one process",
         "qbe": "quasar-demux's best-effort table",
         "routelet": "quasar-demux -> routelet"}
 CLASS = {"mpls": Qfwd, "qbe": BestEffort, "routelet": Routelet}
-# Namespaces are qx-<random>-{g,r,s}: the experiments' own.
+# The experiments' own names: namespaces qx-<random>-{g,r,s} (and
+# qxr-<random>-{h,r,t} for the signalling lab), routers' cgroups qx-<random>.
 PREFIX = "qx"
 
 
