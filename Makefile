@@ -7,6 +7,8 @@
 #   make demo            install dependencies, build, run the demo
 #   make bench           benchmarks; figures to bench/out/*.json
 #   make experiments     the paper's experiments; results to docs/results/
+#   make routelet-image  the routelet PV guest image, in build/xen/routelet/
+#   make xen-lab         boot Xen under QEMU and run tests/xen (as root)
 #   make install         PREFIX=/usr/local DESTDIR=
 
 PREFIX	?= /usr/local
@@ -112,7 +114,7 @@ TOOLS := $(TOOL_SRCS:tools/%.c=$(B)/bin/%)
 PROGS := $(ROUTELET) $(DEMUX) $(QUASARD) $(TOOLS)
 
 .PHONY: all deps check test unit golden integ demo bench experiments install \
-	clean help
+	clean help routelet-image xen-lab
 .DEFAULT_GOAL := all
 
 all: $(PROGS) $(UNIT_BINS) $(BENCH_BINS) $(XENTEST_BINS)
@@ -166,7 +168,8 @@ deps:
 # The whole suite: unit tests, golden pcap tests, the build's own checks
 # and the namespace integration tests (as root), then the unit and golden
 # tests again under ASan+UBSan, and a clang build, so every commit is
-# checked by both compilers and the sanitizers.
+# checked by both compilers and the sanitizers; last the Xen lab, a real
+# Xen under QEMU (tests/xen/run, as root).
 check: deps
 	$(MAKE) all
 	tests/run-unit $(B)
@@ -178,6 +181,7 @@ check: deps
 	tests/run-unit build-san
 	tests/golden/run build-san/bin/routelet
 	$(MAKE) CC=clang B=build-clang all
+	tests/xen/run $(B)
 	@echo "check: all suites passed"
 
 test: check
@@ -210,15 +214,28 @@ experiments: deps
 install: $(PROGS)
 	install -d $(DESTDIR)$(SBINDIR)
 	for p in $(PROGS); do install -m 0755 $$p $(DESTDIR)$(SBINDIR)/; done
+	install -d $(DESTDIR)$(LIBEXECDIR)
+	install -m 0755 scripts/vif-quasar $(DESTDIR)$(LIBEXECDIR)/
 	install -d $(DESTDIR)$(DATADIR)
 	install -m 0644 docs/quasard.xsd $(DESTDIR)$(DATADIR)/
 	install -d $(DESTDIR)$(MANDIR)/man8
 	install -m 0644 docs/quasard.8 docs/quasarctl.8 $(DESTDIR)$(MANDIR)/man8/
 
+# ---- Xen: the routelet guest image and the lab (docs/xen.md) ------------
+# Both build from Debian packages, fetched and unpacked, never installed;
+# downloads and trees are cached under $(B)/xen.
+routelet-image: $(ROUTELET)
+	routelet/image/mkimage $(ROUTELET) $(B)/xen/routelet $(B)/xen
+
+xen-lab: all
+	tests/xen/run $(B)
+
 clean:
 	rm -rf build build-san build-clang
 
 help:
-	@sed -n '2,11p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '2,13p' Makefile | sed 's/^# \{0,1\}//'
 
--include $(shell find $(B) -name '*.d' 2>/dev/null)
+# $(B)/xen holds the Xen lab's image trees, whose *.d are no make rules.
+-include $(shell find $(B) -path $(B)/xen -prune -o -name '*.d' -type f \
+	-print 2>/dev/null)
