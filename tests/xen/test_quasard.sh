@@ -48,9 +48,10 @@ domid_of() {
 	xl domid "$1" 2>/dev/null
 }
 
-# xl list's state column of a domain: "--p---" when paused.
+# xl list's state column of a domain (Name ID Mem VCPUs State Time):
+# "--p---" when paused.
 xl_state() {
-	xl list "$1" 2>/dev/null | awk 'NR == 2 { print $6 }'
+	xl list "$1" 2>/dev/null | awk 'NR == 2 { print $5 }'
 }
 
 idle_count() {
@@ -75,7 +76,8 @@ in_ns "$NS_SRC" ip link set lo up
 in_ns "$NS_DST" ip link set lo up
 P0=$(mac_of p0)
 P1=$(mac_of p1)
-D0=$(in_ns "$NS_DST" cat /sys/class/net/d0/address)
+# Not from /sys: dom0's sysfs shows only the namespace it was mounted in.
+D0=$(in_ns "$NS_DST" ip -br link show dev d0 | awk '{ print $3 }')
 
 mkdir -p "$SD"
 cat >/tmp/quasard-xen.xml <<EOF
