@@ -57,7 +57,8 @@
  * QEMU's emulation. */
 #define XB_BOOT_MS	180000
 #define XB_MEMORY_MB	128
-#define XB_CMDLINE	"console=hvc0 quiet"
+/* onexit: a routelet that stops dies, so the pool sees it and replaces it */
+#define XB_CMDLINE	"console=hvc0 quiet quasar.onexit=poweroff"
 #define XB_PATH_MAX	128
 #define XB_NO_DOMID	((uint32_t)INVALID_DOMID)
 #define XB_INSTANCE_MAX	19	/* "<instance>-rl1048575" fits a name */
