@@ -329,8 +329,25 @@ badport:
 	return -1;
 }
 
+/* The name column of "lsp show": as wide as the longest name, so the
+ * names RSVP gives transit LSPs (rsvp-<end>-<tunnel>-<sender>-<lsp>, up
+ * to 47 characters) keep the table's columns in line. */
+static int
+lsp_name_width(const struct quasard *q)
+{
+	size_t w = 12, n;
+	unsigned i;
+
+	for (i = 0; i < QD_MAX_LSPS; i++)
+		if (q->lsps[i] != NULL &&
+		    (n = strlen(q->lsps[i]->name)) > w)
+			w = n;
+	return (int)w;
+}
+
 static void
-show_lsp(struct quasard *q, struct lsp *l, struct reply *r, int first)
+show_lsp(struct quasard *q, struct lsp *l, struct reply *r, int first,
+    int width)
 {
 	char out[64], mac[ETHER_ADDR_STRLEN];
 
@@ -355,8 +372,9 @@ show_lsp(struct quasard *q, struct lsp *l, struct reply *r, int first)
 		    l->setup_ns / NSEC_PER_USEC);
 		return;
 	}
-	rp(r, "%-12s %7" PRIu32 " %-6s %-4s %-10s %-17s %-6s %10" PRIu64
-	    " %5u %3u%% %-8s %" PRIu64 "\n", l->name, l->conf.in_label,
+	rp(r, "%-*s %7" PRIu32 " %-6s %-4s %-10s %-17s %-6s %10" PRIu64
+	    " %5u %3u%% %-8s %" PRIu64 "\n", width, l->name,
+	    l->conf.in_label,
 	    q->port[l->in_port].ifname, rl_op_name(l->conf.op), out, mac,
 	    q->port[l->conf.out_vif].ifname, l->conf.rate, l->cpu.weight,
 	    l->cpu.cap, l->rl ? l->rl->d.name : "-", l->conf.gen);
@@ -381,19 +399,19 @@ cmd_lsp(struct quasard *q, int argc, char **argv, struct reply *r)
 	char err[256];
 	uint32_t keys;
 	unsigned i;
-	int first = 1;
+	int first = 1, width = lsp_name_width(q);
 
 	if (argc == 2 && strcmp(argv[1], "show") == 0) {
 		if (r->json)
 			rp(r, "[");
 		else
-			rp(r, "%-12s %7s %-6s %-4s %-10s %-17s %-6s %10s %5s "
-			    "%4s %-8s %s\n", "name", "label", "in", "op",
-			    "out-label", "next-hop", "out", "rate", "wght",
-			    "cap", "routelet", "gen");
+			rp(r, "%-*s %7s %-6s %-4s %-10s %-17s %-6s %10s %5s "
+			    "%4s %-8s %s\n", width, "name", "label", "in",
+			    "op", "out-label", "next-hop", "out", "rate",
+			    "wght", "cap", "routelet", "gen");
 		for (i = 0; i < QD_MAX_LSPS; i++)
 			if (q->lsps[i] != NULL) {
-				show_lsp(q, q->lsps[i], r, first);
+				show_lsp(q, q->lsps[i], r, first, width);
 				first = 0;
 			}
 		rsvpctl_lsp_show(q, r, &first);

@@ -363,7 +363,8 @@ rsvpctl_lsp_del(struct quasard *q, const char *name, struct reply *r)
 }
 
 static void
-show_he(struct rsvpd *d, struct he_lsp *he, struct reply *r, int first)
+show_he(struct rsvpd *d, struct he_lsp *he, struct reply *r, int first,
+    int width)
 {
 	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN], mac[ETHER_ADDR_STRLEN];
 	char lbl[16];
@@ -406,7 +407,7 @@ show_he(struct rsvpd *d, struct he_lsp *he, struct reply *r, int first)
 		    he->attempts);
 		return;
 	}
-	rp(r, "%-12s %-15s %-9s %-2s %10.0f ", he->name,
+	rp(r, "%-*s %-15s %-9s %-2s %10.0f ", width, he->name,
 	    ip(he->session.endpoint, a), fsm_state_name(&fsm_he, he->state),
 	    service_name(he->service, &he->tspec), fnum(he->tspec.r));
 	if (he->has_label)
@@ -426,15 +427,20 @@ void
 rsvpctl_lsp_show(struct quasard *q, struct reply *r, int *first)
 {
 	struct he_lsp *he;
+	size_t w = 12;
 
 	if (q->rsvp == NULL || TAILQ_EMPTY(&q->rsvp->hes))
 		return;
+	/* the name column as wide as the longest name */
+	TAILQ_FOREACH(he, &q->rsvp->hes, entry)
+		if (strlen(he->name) > w)
+			w = strlen(he->name);
 	if (!r->json)
-		rp(r, "\nhead-end LSPs:\n%-12s %-15s %-9s %-2s %10s %7s %-6s "
-		    "%-15s %s\n", "name", "to", "state", "sv", "rate",
+		rp(r, "\nhead-end LSPs:\n%-*s %-15s %-9s %-2s %10s %7s %-6s "
+		    "%-15s %s\n", (int)w, "name", "to", "state", "sv", "rate",
 		    "label", "out", "next-hop", "route recorded");
 	TAILQ_FOREACH(he, &q->rsvp->hes, entry) {
-		show_he(q->rsvp, he, r, *first);
+		show_he(q->rsvp, he, r, *first, (int)w);
 		*first = 0;
 	}
 }
@@ -738,10 +744,10 @@ rsvpctl_cmd(struct quasard *q, int argc, char **argv, struct reply *r)
 		}
 		if (!detail && !r->json) {
 			TAILQ_FOREACH(he, &d->hes, entry)
-				show_he(d, he, r, 0);
+				show_he(d, he, r, 0, 12);
 		} else if (!detail) {
 			TAILQ_FOREACH(he, &d->hes, entry) {
-				show_he(d, he, r, first);
+				show_he(d, he, r, first, 12);
 				first = 0;
 			}
 		}
