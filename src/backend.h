@@ -108,6 +108,9 @@ struct backend_ops {
 	/* Counters of a running routelet as "name value" text. */
 	int	(*stats)(struct backend *, struct dom *d, char *buf,
 		    size_t len);
+	/* CPU time the domain has used since it was made, ns: what its
+	 * CPU share is a share of (start-up calibration reads it). */
+	int	(*cpu_time)(struct backend *, struct dom *d, uint64_t *ns_r);
 
 	/* A file descriptor that turns readable when a domain may have
 	 * died; dispatch() then reports each death via on_death. */

@@ -1041,6 +1041,28 @@ xb_stats(struct backend *b, struct dom *d, char *out, size_t len)
 	    len, xb->timeout_ms);
 }
 
+/* The domain's CPU time as the hypervisor counts it, every vCPU. */
+static int
+xb_cpu_time(struct backend *b, struct dom *d, uint64_t *ns_r)
+{
+	struct xbe *xb = b->priv;
+	libxl_dominfo info;
+	struct xdom *x;
+	int rc;
+
+	if ((x = xd_live(d, "cpu_time")) == NULL)
+		return -1;
+	libxl_dominfo_init(&info);
+	if ((rc = libxl_domain_info(xb->ctx, &info, x->domid)) == 0)
+		*ns_r = info.cpu_time;
+	libxl_dominfo_dispose(&info);
+	if (rc != 0) {
+		log_warnx("%s: CPU time (libxl error %d)", d->name, rc);
+		return -1;
+	}
+	return 0;
+}
+
 /* ---- deaths ---------------------------------------------------------- */
 
 static int
@@ -1386,6 +1408,7 @@ const struct backend_ops be_xen_ops = {
 	.wait_ack = xb_wait_ack,
 	.ping = xb_ping,
 	.stats = xb_stats,
+	.cpu_time = xb_cpu_time,
 	.event_fd = xb_event_fd,
 	.dispatch = xb_dispatch,
 	.list = xb_list,
