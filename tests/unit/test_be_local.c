@@ -32,6 +32,7 @@
 #include <netlink/route/link.h>
 
 #include "testutil.h"
+#include "lbtest.h"
 
 #include "backend.h"
 #include "cgroup.h"
@@ -61,12 +62,7 @@ static int port_ifindex;	/* "port0": the physical port stand-in */
 static struct dom *died;
 static int ndied;
 
-#define NEED_SETUP() do {					\
-	if (skip_why != NULL) {					\
-		print_message("skipped: %s\n", skip_why);	\
-		skip();						\
-	}							\
-} while (0)
+#define NEED_SETUP()	LBT_NEED_SETUP(skip_why)
 
 static void
 on_death(struct backend *b, struct dom *d, void *arg)
@@ -732,17 +728,8 @@ test_open_errors(void **state)
 static void
 reopen(const char *path, unsigned timeout_ms)
 {
-	struct backend_conf conf;
-	char err[256];
-
 	backend_close(&be);
-	memset(&conf, 0, sizeof(conf));
-	conf.instance = instance;
-	conf.routelet_path = path;
-	conf.run_user = "nobody";
-	conf.ack_timeout_ms = timeout_ms;
-	if (backend_open(&be, "local", &conf, err, sizeof(err)) != 0)
-		fail_msg("backend_open %s: %s", path, err);
+	lbt_open(&be, instance, path, timeout_ms);
 	be.on_death = on_death;
 }
 
@@ -814,10 +801,8 @@ test_create_failures(void **state)
 static int
 group_setup(void **state)
 {
-	struct backend_conf conf;
 	uint8_t m0[6] = { 0x02, 0x50, 0, 0, 0, 0 };
 	uint8_t m1[6] = { 0x02, 0x50, 0, 0, 0, 1 };
-	char err[256];
 
 	(void)state;
 	if (skip_why != NULL)
@@ -829,13 +814,7 @@ group_setup(void **state)
 	assert_true(port_ifindex > 0);
 	assert_int_equal(system("ip link set port0p up"), 0);
 
-	memset(&conf, 0, sizeof(conf));
-	conf.instance = instance;
-	conf.routelet_path = routelet;
-	conf.run_user = "nobody";
-	conf.ack_timeout_ms = ACK_MS;
-	if (backend_open(&be, "local", &conf, err, sizeof(err)) != 0)
-		fail_msg("backend_open: %s", err);
+	lbt_open(&be, instance, routelet, ACK_MS);
 	be.on_death = on_death;
 	assert_int_equal(cg_open(&cg, instance), 0);
 	return 0;
@@ -869,19 +848,9 @@ main(void)
 		cmocka_unit_test(test_open_errors),
 		cmocka_unit_test(test_create_failures),
 	};
-	const char *p;
 
 	log_init("test_be_local", LOG_TO_STDERR);
-	p = getenv("QUASAR_ROUTELET");
-	snprintf(routelet, sizeof(routelet), "%s",
-	    p != NULL && p[0] != '\0' ? p : "build/bin/routelet");
-	snprintf(instance, sizeof(instance), "qtest-%d", (int)getpid());
-	if (geteuid() != 0)
-		skip_why = "needs root";
-	else if (access(routelet, X_OK) != 0)
-		skip_why = "no routelet binary (QUASAR_ROUTELET or "
-		    "build/bin/routelet)";
-	else if (unshare(CLONE_NEWNET) != 0)
-		skip_why = "cannot unshare a network namespace";
+	skip_why = lbt_init("qtest", routelet, sizeof(routelet), instance,
+	    sizeof(instance));
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
