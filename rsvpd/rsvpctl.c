@@ -61,6 +61,22 @@ safe(const char *s, char *buf, size_t len)
 	return buf;
 }
 
+/* s as a JSON string, quotes included: any text, escaped. */
+static void
+rp_jstr(struct reply *r, const char *s)
+{
+	rp(r, "\"");
+	for (; *s != '\0'; s++) {
+		if (*s == '"' || *s == '\\')
+			rp(r, "\\%c", *s);
+		else if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			rp(r, "\\u%04x", (unsigned)(unsigned char)*s);
+		else
+			rp(r, "%c", *s);
+	}
+	rp(r, "\"");
+}
+
 static double
 fnum(float f)
 {
@@ -654,6 +670,51 @@ show_counters(struct rsvpd *d, struct reply *r)
 			    rsvp_reason_desc[i].desc);
 }
 
+/* How admission's per-packet cost was found, for show admission. */
+static void
+show_calib(struct rsvpd *d, struct reply *r)
+{
+	const struct calib_res *c = &d->calib;
+
+	if (r->json) {
+		if (d->pp_source == RD_PP_CONFIGURED) {
+			rp(r, "null");
+			return;
+		}
+		rp(r, "{\"per_frame_ns\":%" PRIu32 ",\"rounds\":%u,"
+		    "\"min_ns\":%" PRIu32 ",\"max_ns\":%" PRIu32 ","
+		    "\"rate\":%u,\"frames_sent\":%u,\"frames_back\":%u,"
+		    "\"cpu_ns\":%" PRIu64 ",\"took_ms\":%" PRIu64
+		    ",\"error\":", c->per_frame_ns, CALIB_ROUNDS, c->min_ns,
+		    c->max_ns, c->rate, c->sent, c->back, c->cpu_ns,
+		    c->took_ns / NSEC_PER_MSEC);
+		if (d->pp_source == RD_PP_DEFAULT)
+			rp_jstr(r, c->why);
+		else
+			rp(r, "null");
+		rp(r, "}");
+		return;
+	}
+	switch (d->pp_source) {
+	case RD_PP_CONFIGURED:
+		rp(r, "per-packet cost: configured\n");
+		break;
+	case RD_PP_MEASURED:
+		rp(r, "per-packet cost: measured at start-up through a "
+		    "routelet, the median of %u rounds (%" PRIu32 "-%" PRIu32
+		    " ns); %u of %u frames back at %u/s, %.3f ms of its CPU; "
+		    "took %" PRIu64 " ms\n", CALIB_ROUNDS, c->min_ns,
+		    c->max_ns, c->back, c->sent, c->rate,
+		    (double)c->cpu_ns / 1e6, c->took_ns / NSEC_PER_MSEC);
+		break;
+	case RD_PP_DEFAULT:
+		rp(r, "per-packet cost: the default; calibration failed "
+		    "(%s) after %" PRIu64 " ms\n", c->why,
+		    c->took_ns / NSEC_PER_MSEC);
+		break;
+	}
+}
+
 static void
 show_admission(struct rsvpd *d, struct reply *r)
 {
@@ -662,13 +723,17 @@ show_admission(struct rsvpd *d, struct reply *r)
 	unsigned i;
 
 	if (r->json) {
-		rp(r, "{\"per_packet_ns\":%" PRIu32 ",\"calibration_ms\":%"
-		    PRIu64 ",\"cpu_budget_pct\":%u,\"ncpus\":%u,"
+		rp(r, "{\"per_packet_ns\":%" PRIu32 ",\"per_packet_source\":"
+		    "\"%s\",\"calibration_ms\":%" PRIu64 ",\"calibration\":",
+		    a->per_packet_ns, adm_pp_source_name(d->pp_source),
+		    d->pp_source == RD_PP_CONFIGURED ? 0 :
+		    d->calib.took_ns / NSEC_PER_MSEC);
+		show_calib(d, r);
+		rp(r, ",\"cpu_budget_pct\":%u,\"ncpus\":%u,"
 		    "\"cpu_budget_ppm\":%" PRIu64 ",\"cpu_used_ppm\":%" PRIu64
 		    ",\"pool_used\":%u,\"pool_max\":%u,\"labels_used\":%"
 		    PRIu32 ",\"label_min\":%" PRIu32 ",\"label_max\":%" PRIu32
-		    ",\"ports\":[", a->per_packet_ns,
-		    d->calib_ns / NSEC_PER_MSEC, a->cpu_budget_pct, a->ncpus,
+		    ",\"ports\":[", a->cpu_budget_pct, a->ncpus,
 		    a->cpu_budget_ppm, a->cpu_used_ppm, pool_used(&q->pool),
 		    q->pool.conf.max, d->la.used, d->la.min, d->la.max);
 		for (i = 0; i < a->nports; i++) {
@@ -689,7 +754,8 @@ show_admission(struct rsvpd *d, struct reply *r)
 	rp(r, "CPU: %" PRIu64 " of %" PRIu64 " ppm reserved (%u%% of %u "
 	    "CPUs), %" PRIu32 " ns a packet (%s)\n", a->cpu_used_ppm,
 	    a->cpu_budget_ppm, a->cpu_budget_pct, a->ncpus, a->per_packet_ns,
-	    d->calib_ns ? "measured" : "configured");
+	    adm_pp_source_name(d->pp_source));
+	show_calib(d, r);
 	rp(r, "routelets: %u in use, at most %u; labels: %" PRIu32 " of %"
 	    PRIu32 "-%" PRIu32 " taken\n", pool_used(&q->pool),
 	    q->pool.conf.max, d->la.used, d->la.min, d->la.max);

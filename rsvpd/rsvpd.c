@@ -270,8 +270,9 @@ rsvpd_init(struct rsvpd *r, struct quasard *q, const struct rsvpd_conf *c,
 		return -1;
 	}
 
+	r->pp_source = RD_PP_CONFIGURED;
 	if (c->per_packet_ns == 0)
-		r->conf.per_packet_ns = adm_calibrate(&r->calib_ns);
+		adm_calibrate(r);
 	if (admit_init(&r->adm, r->nifs, c->cpu_budget_pct,
 	    ncpu > 0 ? (unsigned)ncpu : 1, r->conf.per_packet_ns) !=
 	    ADMIT_OK) {
@@ -294,13 +295,12 @@ rsvpd_init(struct rsvpd *r, struct quasard *q, const struct rsvpd_conf *c,
 	}
 	if (rio_open(r, err, errlen) == -1)
 		return -1;
-	r->calib_ns = c->per_packet_ns == 0 ? r->calib_ns : 0;
 	log_info("RSVP: router id %s, R %" PRIu32 " ms, K %u, labels %"
 	    PRIu32 "-%" PRIu32 ", CPU budget %u%% of %u CPUs, %" PRIu32
 	    " ns a packet (%s)", inet_ntoa(r->router_id), r->conf.refresh_ms,
 	    r->conf.keep, r->la.min, r->la.max, r->adm.cpu_budget_pct,
-	    r->adm.ncpus, r->conf.per_packet_ns, c->per_packet_ns == 0 ?
-	    "measured" : "configured");
+	    r->adm.ncpus, r->conf.per_packet_ns,
+	    adm_pp_source_name(r->pp_source));
 	for (i = 0; i < r->nifs; i++)
 		if (r->ifs[i].hello)
 			log_info("RSVP: Hellos on %s every %u ms, down after "

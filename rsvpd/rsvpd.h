@@ -21,7 +21,8 @@
  *   tear.c      PathTear and ResvTear, and the deletes behind them
  *   hello.c     RFC 3209 s5 Hellos: neighbour failure -> state torn
  *   admit.c     TSPEC/FLOWSPEC to resources (src/admit.c does the sums),
- *               the per-packet cost measured at start-up
+ *               the per-packet cost (measured at start-up by
+ *               src/calib.c unless configured)
  *   label.c     incoming labels from the configured range (src/lalloc.c)
  *   nbr.c       next-hop MAC from the kernel's neighbour table (libnl)
  *   route.c     next hop toward an address from the kernel's routes (libnl)
@@ -70,6 +71,7 @@
 
 #include "admit.h"
 #include "belfib.h"
+#include "calib.h"
 #include "counter.h"
 #include "fsm_te.h"
 #include "lalloc.h"
@@ -302,6 +304,13 @@ TAILQ_HEAD(rsb_list, rsb);
 TAILQ_HEAD(he_list, he_lsp);
 TAILQ_HEAD(nbr_list, hello_nbr);
 
+/* Where admission's per-packet cost came from. */
+enum rd_pp_source {
+	RD_PP_CONFIGURED,	/* per-packet-ns, -P */
+	RD_PP_MEASURED,		/* calibration at start-up */
+	RD_PP_DEFAULT,		/* calibration failed: CALIB_DEFAULT_NS */
+};
+
 struct rsvpd_conf {
 	struct in_addr	 router_id;	/* 0: the first port's address */
 	uint32_t	 refresh_ms;
@@ -328,7 +337,8 @@ struct rsvpd {
 
 	struct timer_heap	 th;
 	struct admit		 adm;
-	uint64_t		 calib_ns;	/* how long calibration took */
+	enum rd_pp_source	 pp_source;	/* where per_packet_ns came from */
+	struct calib_res	 calib;		/* if measured (or tried) */
 	struct lalloc		 la;
 	struct nl_sock		*nl;
 	struct nl_cache		*neigh;
@@ -473,7 +483,10 @@ void		 hello_fini(struct rsvpd *);
 struct hello_nbr *hello_find(struct rsvpd *, struct in_addr);
 
 /* admit.c */
-uint32_t	 adm_calibrate(uint64_t *took_ns);
+/* Measures the per-packet cost (or falls back to the default, saying why
+ * once) into r->conf.per_packet_ns. */
+void		 adm_calibrate(struct rsvpd *);
+const char	*adm_pp_source_name(enum rd_pp_source);
 struct admit_flow adm_flow(const struct rsvp_tspec *);
 int		 adm_is_qos(const struct rsvp_flowspec *);
 int		 adm_tspec_qos(const struct rsvp_tspec *);

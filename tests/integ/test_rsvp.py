@@ -89,8 +89,11 @@ class Node:
 
 
 class Lab3:
-    def __init__(self, build):
+    def __init__(self, build, router_cost=("-P", "1000")):
+        """router_cost: the router's per-packet cost options (none: it
+        measures the cost at start-up)."""
         self.build = os.path.abspath(build)
+        self.router_cost = list(router_cost)
         self.tag = "%04x" % random.randrange(1 << 16)
         self.procs = []
         names = {}
@@ -133,12 +136,8 @@ class Lab3:
             self.build + "/bin/quasar-demux", "-S", self.r.statedir,
             "-i", "p0", "-i", "p1"], "demux")
         common = ["-R", str(R_MS), "-K", str(K), "-v"]
-        self.r.quasard = self.spawn(self.r, [
-            self.build + "/bin/quasard", "-S", self.r.statedir, "-i", "p0",
-            "-i", "p1", "-p", "2:2:3", "-B", "p1:10000000", "-c", "20",
-            "-P", "1000", "-H", "p1", "-T", "%d:%d" % (HELLO_MS,
-                                                       HELLO_MISSES)]
-            + common, "quasard")
+        self.r.quasard = self.spawn(self.r, self.router_argv(
+            self.router_cost), "quasard")
         self.h.quasard = self.spawn(self.h, [
             self.build + "/bin/quasard", "-S", self.h.statedir, "-i", "h0",
             "-p", "0:0:1"] + common, "quasard")
@@ -146,13 +145,32 @@ class Lab3:
             self.build + "/bin/quasard", "-S", self.t.statedir, "-i", "t0",
             "-p", "0:0:1"] + common, "quasard")
         for n in (self.h, self.r, self.t):
-            ok = wait_for(lambda: n.quasard.poll() is not None or
-                          n.ctl("pool", "show", check=False).returncode
-                          == 0, 30)
-            if n.quasard.poll() is not None:
-                raise RuntimeError("%s quasard exited" % n.role)
-            if not ok:
-                raise RuntimeError("%s quasard did not come up" % n.role)
+            self.wait_up(n)
+
+    def router_argv(self, cost):
+        return [self.build + "/bin/quasard", "-S", self.r.statedir, "-i",
+                "p0", "-i", "p1", "-p", "2:2:3", "-B", "p1:10000000", "-c",
+                "20"] + list(cost) + ["-H", "p1", "-T", "%d:%d" % (
+                    HELLO_MS, HELLO_MISSES), "-R", str(R_MS), "-K", str(K),
+                                      "-v"]
+
+    def wait_up(self, n):
+        ok = wait_for(lambda: n.quasard.poll() is not None or
+                      n.ctl("pool", "show", check=False).returncode == 0,
+                      30)
+        if n.quasard.poll() is not None:
+            raise RuntimeError("%s quasard exited" % n.role)
+        if not ok:
+            raise RuntimeError("%s quasard did not come up" % n.role)
+
+    def restart_router(self, argv, what):
+        """Stops the router's quasard and starts argv in its place (its
+        log: <statedir>.<what>.log); the demux keeps running."""
+        old = self.r.quasard
+        old.terminate()
+        old.wait(timeout=20)
+        self.r.quasard = self.spawn(self.r, argv, what)
+        self.wait_up(self.r)
 
     def down(self):
         for p in reversed(self.procs):
