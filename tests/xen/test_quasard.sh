@@ -54,6 +54,10 @@ xl_state() {
 	xl list "$1" 2>/dev/null | awk 'NR == 2 { print $5 }'
 }
 
+is_paused() {
+	[ "$(xl_state "$1")" = "--p---" ]
+}
+
 idle_count() {
 	ctl pool show | awk 'NR == 1 { print $2 }'
 }
@@ -180,7 +184,9 @@ grep -Eq "^ *tx_packets +[1-9]" /tmp/rlstats.txt &&
 # ---- teardown returns it, paused ------------------------------------------------
 ctl lsp del A >/tmp/lspdel.out 2>&1 &&
     t_pass "lsp del A" || t_fail "lsp del A: $(cat /tmp/lspdel.out)"
-[ "$(xl_state "$rl")" = "--p---" ] && [ "$(idle_count)" -ge 2 ] &&
+# The pool pauses a returned routelet after the reply: wait for Xen to say so.
+t_wait 30 is_paused "$rl" &&
+    [ "$(idle_count)" -ge 2 ] &&
     t_pass "its routelet is back in the pool, paused in Xen" ||
     t_fail "after del: $rl state $(xl_state "$rl"), idle $(idle_count)"
 

