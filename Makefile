@@ -50,10 +50,16 @@ QLDFLAGS := $(SANFLAGS) -Wl,--as-needed $(LDFLAGS)
 # module:debian-package; a missing one is named with the package to install.
 LIBS_ALL := xenlight:libxen-dev xenstore:libxen-dev xentoollog:libxen-dev \
 	    libnl-3.0:libnl-3-dev libnl-route-3.0:libnl-route-3-dev \
-	    libpcap:libpcap-dev libxml-2.0:libxml2-dev
+	    libpcap:libpcap-dev libxml-2.0:libxml2-dev libbpf:libbpf-dev
 LIBS_TEST := cmocka:libcmocka-dev
 
 PKG_CONFIG ?= pkg-config
+# The XDP program (demux/xdp_prog.bpf.c) is built with clang -target bpf
+# whatever CC is; the kernel's headers under the multiarch directory.
+BPF_CC	?= clang
+MULTIARCH := $(shell $(CC) -print-multiarch 2>/dev/null || gcc -print-multiarch 2>/dev/null)
+BPF_CFLAGS := -target bpf -O2 -g -Wall -Wextra -Werror \
+	      $(if $(MULTIARCH),-I/usr/include/$(MULTIARCH))
 
 NOBUILD_GOALS := clean distclean deps help
 ifneq ($(filter-out $(NOBUILD_GOALS),$(or $(MAKECMDGOALS),all)),)
@@ -67,15 +73,20 @@ ifneq ($(strip $(MISSING)),)
 $(error missing libraries: $(foreach e,$(MISSING),$(word 1,$(subst :, ,$(e))) \
 	(apt-get install $(word 2,$(subst :, ,$(e))))); run scripts/install-deps)
 endif
+# The demux's XDP program is compiled for the kernel by clang.
+ifeq ($(shell command -v $(BPF_CC) 2>/dev/null),)
+$(error missing $(BPF_CC), the compiler of the XDP program \
+	(apt-get install clang); run scripts/install-deps)
+endif
 endif
 
 pc_cflags = $(shell $(PKG_CONFIG) --cflags $(1))
 pc_libs = $(shell $(PKG_CONFIG) --libs $(1))
 
 DEP_CFLAGS := $(call pc_cflags,libpcap libnl-3.0 libnl-route-3.0 libxml-2.0 \
-	xenlight xentoollog xenstore)
+	xenlight xentoollog xenstore libbpf)
 DEP_LIBS := $(call pc_libs,libpcap libnl-3.0 libnl-route-3.0 libxml-2.0 \
-	xenlight xentoollog xenstore)
+	xenlight xentoollog xenstore libbpf)
 CMOCKA_LIBS = $(call pc_libs,cmocka)
 
 # ---- libquasar (src/) -------------------------------------------------
@@ -93,7 +104,8 @@ LIBRL := $(B)/librouteletengine.a
 ROUTELET := $(B)/bin/routelet
 
 # ---- quasar-demux (demux/) and quasard (rsvpd/) ------------------------
-DEMUX_SRCS := $(wildcard demux/*.c)
+DEMUX_SRCS := $(filter-out %.bpf.c,$(wildcard demux/*.c))
+DEMUX_OBJS := $(DEMUX_SRCS:%.c=$(B)/%.o) $(B)/demux/xdp_obj.o
 DEMUX := $(if $(DEMUX_SRCS),$(B)/bin/quasar-demux)
 QUASARD_SRCS := $(wildcard rsvpd/*.c)
 QUASARD := $(if $(QUASARD_SRCS),$(B)/bin/quasard)
@@ -139,7 +151,15 @@ $(ROUTELET): $(RL_MAIN:%.c=$(B)/%.o) $(LIBRL) $(LIBQ)
 	@mkdir -p $(@D)
 	$(CC) $(QLDFLAGS) -o $@ $^ $(DEP_LIBS)
 
-$(B)/bin/quasar-demux: $(DEMUX_SRCS:%.c=$(B)/%.o) $(LIBQ)
+# The XDP program, for the kernel; xdp_obj.S puts it inside the demux.
+$(B)/demux/xdp_prog.bpf.o: demux/xdp_prog.bpf.c demux/xdp_abi.h
+	@mkdir -p $(@D)
+	$(BPF_CC) $(BPF_CFLAGS) -c -o $@ $<
+
+$(B)/demux/xdp_obj.o: demux/xdp_obj.S $(B)/demux/xdp_prog.bpf.o
+	$(CC) $(QCFLAGS) -Wa,-I$(B)/demux -c -o $@ $<
+
+$(B)/bin/quasar-demux: $(DEMUX_OBJS) $(LIBQ)
 	@mkdir -p $(@D)
 	$(CC) $(QLDFLAGS) -o $@ $^ $(DEP_LIBS)
 
@@ -157,6 +177,9 @@ $(TOOLS): $(B)/bin/%: $(B)/tools/%.o $(LIBQ)
 
 $(B)/tests/unit/%: $(B)/tests/unit/%.o $(LIBRL) $(LIBQ)
 	$(CC) $(QLDFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(DEP_LIBS) -lpthread
+
+# The XDP program's test runs the very object the demux carries.
+$(B)/tests/unit/test_demux_xdp: $(B)/demux/xdp_obj.o
 
 $(B)/bench/%: $(B)/bench/%.o $(LIBRL) $(LIBQ)
 	$(CC) $(QLDFLAGS) -o $@ $^ $(DEP_LIBS) -lpthread

@@ -14,6 +14,18 @@
  * counted.  Frames that are not MPLS never reach user space: a classic BPF
  * socket filter leaves them to the kernel's IP stack.
  *
+ * The classification in the kernel (-x auto, the default).  An XDP program
+ * on each port takes the routelets' frames before the kernel makes an skb
+ * of them: an untagged unicast MPLS frame for the port's MAC, with a sane
+ * stack and a top label in its map, is redirected to the routelet's VIF
+ * then and there, in the receiving CPU's softirq, and this process never
+ * sees it.  Everything else is XDP_PASS and comes here (or to the IP
+ * stack) exactly as without the program: best effort, 802.1Q, drops and
+ * their counters stay ours.  The map is ltable's copy, written by ltable's
+ * writers in the same call (src/lmap.h).  A port that refuses the program,
+ * or a demux started with -x off, classifies in user space as above; the
+ * two paths give the same answers, and the tests run in both.
+ *
  * Files.
  *   demux.c      this note, options, the poll loop, signals, housekeeping
  *   demux.h      the structures the files below share
@@ -22,10 +34,16 @@
  *   classify.c   the per-frame decision (checks, stack walk, lookups)
  *   belswitch.c  the best-effort swap / pop and Ethernet rewrite
  *   txbatch.c    transmit: sendmmsg() batches on one unbound socket
+ *   xdp.c        the XDP classifier: load, maps, attach, counters
+ *   xdp_prog.bpf.c  the XDP program itself (clang -target bpf)
+ *   xdp_abi.h    what the program and xdp.c agree on
+ *   xdp_obj.S    the program's object file, built into this binary
  *   tablecmd.c   the "table", "be" and "stats" subcommands (writers, CLI)
  *   src/belfib.[ch]   the best-effort table (seqlock per entry)
  *   src/dxstats.[ch]  the counters file and its layout
  *   src/qstate.[ch]   opening a state directory's files (readers, writers)
+ *   src/lmap.[ch]     the XDP label map: published, filled, mirrored
+ *   src/xdpfeat.[ch]  whether a VIF takes frames from XDP
  *
  * The data path, per port, per burst of up to DX_BURST frames:
  *   poll() over all ports -> take the slots the kernel filled (no copy,
@@ -42,6 +60,7 @@
  *
  * The shared files, in the state directory given with -S (src/qstate.h):
  *   ltable       label -> VIF ifindex; quasard writes, we map it read-only
+ *   ltable.xdp   the id of our XDP label map, while it is live
  *   belfib       the best-effort LFIB; quasard writes, we map it read-only
  *   demux.stats  our counters (src/dxstats.h); we write, anyone reads
  * Either table file is created and sized if it is missing, so the demux may
@@ -82,6 +101,8 @@
 
 /* Housekeeping period: heartbeat, ring drops, ports, replaced tables. */
 #define DX_HOUSE_NS	NSEC_PER_SEC
+/* The XDP program's counters reach demux.stats this often. */
+#define DX_XDP_STATS_NS	(100 * NSEC_PER_MSEC)
 
 struct dx {
 	const char		*dir;
@@ -95,8 +116,11 @@ struct dx {
 	struct dx_fwd		 fwd;
 	struct dxstats		*st;
 	int			 st_fd;
+	struct dx_xdp		 xdp;
+	enum dx_xdp_mode	 xdp_mode;
 	uint64_t		 logged; /* drop reasons already logged */
 	uint64_t		 next_house;
+	uint64_t		 next_xdp_stats;
 };
 
 static volatile sig_atomic_t dx_quit, dx_dump;
@@ -114,7 +138,8 @@ static _Noreturn void
 usage(void)
 {
 	fprintf(stderr,
-	    "usage: quasar-demux -S statedir -i port [-i port ...] [-jv]\n"
+	    "usage: quasar-demux -S statedir -i port [-i port ...] "
+	    "[-x auto|native|generic|off] [-jv]\n"
 	    "       quasar-demux -S statedir table add <label> "
 	    "<ifname|ifindex>\n"
 	    "       quasar-demux -S statedir table del <label>\n"
@@ -213,10 +238,16 @@ dx_tables_recheck(struct dx *d)
 	if (qstate_replaced(&d->lt_file)) {
 		if (qstate_ltable_open(d->dir, 0, &lt, &qf, err,
 		    sizeof(err)) == 0) {
+			/* The XDP map was filled from the old one: anew. */
+			if (d->xdp.obj != NULL)
+				dx_xdp_stop(&d->xdp);
 			ltable_destroy(&d->lt);
 			d->lt = lt;
 			d->lt_file = qf;
 			log_info("%s replaced: mapped the new one", qf.path);
+			if (d->xdp_mode != DX_XDP_OFF)
+				(void)dx_xdp_start(&d->xdp, d->xdp_mode,
+				    d->dir, &d->lt, d->port, d->nports);
 		} else
 			log_warnx("%s", err);
 	}
@@ -230,6 +261,28 @@ dx_tables_recheck(struct dx *d)
 		} else
 			log_warnx("%s", err);
 	}
+}
+
+/* The XDP program's counters into demux.stats, as totals. */
+static void
+dx_xdp_publish(struct dx *d)
+{
+	static const unsigned map[DX_XDP_NCOUNT] = {
+		[DX_XDP_TO_ROUTELET] = DXS_C_xdp_to_routelet,
+		[DX_XDP_PASS_MISS] = DXS_C_xdp_pass_miss,
+		[DX_XDP_PASS_NOT_MPLS] = DXS_C_xdp_pass_not_mpls,
+		[DX_XDP_PASS_OTHER] = DXS_C_xdp_pass_other,
+	};
+	uint64_t v[DX_XDP_NCOUNT];
+	unsigned i;
+
+	atomic_store_explicit(&d->st->ctr[DXS_C_xdp_ports], d->xdp.nattached,
+	    memory_order_relaxed);
+	if (dx_xdp_counters(&d->xdp, v) == -1)
+		return;
+	for (i = 0; i < DX_XDP_NCOUNT; i++)
+		atomic_store_explicit(&d->st->ctr[map[i]], v[i],
+		    memory_order_relaxed);
 }
 
 static void
@@ -252,8 +305,10 @@ dx_housekeeping(struct dx *d, uint64_t now)
 			    "counted (rx_ring_drops)", p->name,
 			    (unsigned long long)drops);
 		}
-		if (dx_port_refresh(p) == 1)
+		if (dx_port_refresh(p) == 1) {
 			d->st->port[i].ifindex = p->ifindex;
+			dx_xdp_port_changed(&d->xdp, i, p);
+		}
 	}
 	dx_tables_recheck(d);
 }
@@ -274,9 +329,14 @@ dx_loop(struct dx *d)
 	sigdelset(&mask, SIGUSR1);
 	d->next_house = 0;
 	while (!dx_quit) {
-		/* Busy: frames were left behind; just collect signals. */
-		ts.tv_sec = busy ? 0 : 1;
-		ts.tv_nsec = 0;
+		/*
+		 * Busy: frames were left behind; just collect signals.  The
+		 * XDP program's frames never wake us: its counters need a
+		 * clock of their own.
+		 */
+		ts.tv_sec = busy || d->xdp.obj != NULL ? 0 : 1;
+		ts.tv_nsec = busy || d->xdp.obj == NULL ? 0 :
+		    (long)DX_XDP_STATS_NS;
 		rc = ppoll(d->pfd, d->nports, &ts, &mask);
 		if (rc == -1 && errno != EINTR) {
 			log_warn("ppoll");
@@ -303,6 +363,10 @@ dx_loop(struct dx *d)
 		if (now >= d->next_house) {
 			dx_housekeeping(d, now);
 			d->next_house = now + DX_HOUSE_NS;
+		}
+		if (now >= d->next_xdp_stats) {
+			dx_xdp_publish(d);
+			d->next_xdp_stats = now + DX_XDP_STATS_NS;
 		}
 	}
 }
@@ -360,6 +424,14 @@ dx_setup(struct dx *d)
 	d->fwd.be = &d->be;
 	d->fwd.ports = d->port;
 	d->fwd.nports = d->nports;
+	/* Not fatal: without it, user space classifies every frame. */
+	if (d->xdp_mode == DX_XDP_OFF)
+		log_info("XDP classifier off (-x off): classifying in user "
+		    "space");
+	else
+		(void)dx_xdp_start(&d->xdp, d->xdp_mode, d->dir, &d->lt,
+		    d->port, d->nports);
+	dx_xdp_publish(d);
 
 	sigemptyset(&block);
 	sigaddset(&block, SIGTERM);
@@ -384,6 +456,8 @@ dx_teardown(struct dx *d)
 {
 	unsigned i;
 
+	/* Before the table goes: writers stop mirroring into its map. */
+	dx_xdp_stop(&d->xdp);
 	for (i = 0; i < d->nports; i++)
 		dx_port_close(&d->port[i]);
 	dx_tx_close(&d->tx);
@@ -410,10 +484,14 @@ main(int argc, char **argv)
 	d.tx.fd = -1;
 	d.be.fd = -1;
 	d.lt_file.lockfd = d.be_file.lockfd = -1;
-	for (i = 0; i < DX_MAX_PORTS; i++)
+	for (i = 0; i < DX_MAX_PORTS; i++) {
 		d.port[i].ring.fd = -1;
+		d.xdp.link[i] = -1;
+	}
+	d.xdp.labels_fd = d.xdp.ports_fd = d.xdp.counts_fd = -1;
+	d.xdp_mode = DX_XDP_AUTO;
 	/* '+': options end at the subcommand, which parses its own. */
-	while ((ch = getopt(argc, argv, "+S:i:jvh")) != -1) {
+	while ((ch = getopt(argc, argv, "+S:i:jvx:h")) != -1) {
 		switch (ch) {
 		case 'S':
 			dir = optarg;
@@ -434,6 +512,13 @@ main(int argc, char **argv)
 			break;
 		case 'j':
 			json = 1;
+			break;
+		case 'x':
+			if (dx_xdp_mode_parse(optarg, &d.xdp_mode) == -1) {
+				fprintf(stderr, "quasar-demux: -x %s: auto, "
+				    "native, generic or off\n", optarg);
+				return 2;
+			}
 			break;
 		case 'v':
 			verbose++;
@@ -459,6 +544,7 @@ main(int argc, char **argv)
 		dx_loop(&d);
 		rc = dx_quit ? 0 : 1;
 		log_info("stopping");
+		dx_xdp_publish(&d);
 		atomic_store_explicit(&d.st->running, 0,
 		    memory_order_release);
 		if (json) {

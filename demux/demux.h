@@ -17,6 +17,7 @@
 #include "ether.h"
 #include "ltable.h"
 #include "mpls.h"
+#include "xdp_abi.h"
 
 /* Frames taken from one port's ring before the batch is sent. */
 #define DX_BURST	64
@@ -140,6 +141,41 @@ dx_tx_commit(struct dx_tx *tx)
 	tx->mh[tx->n].msg_hdr.msg_iovlen = tx->m[tx->n].niov;
 	tx->n++;
 }
+
+/* xdp.c: the classifier in the kernel (xdp_prog.bpf.c) and its maps. */
+enum dx_xdp_mode {
+	DX_XDP_OFF = 0,		/* user space only */
+	DX_XDP_AUTO,		/* native where the driver has it, else generic */
+	DX_XDP_NATIVE,
+	DX_XDP_GENERIC,
+};
+
+struct bpf_object;
+struct bpf_program;
+
+struct dx_xdp {
+	enum dx_xdp_mode	 mode;
+	const char		*dir;
+	struct bpf_object	*obj;	/* NULL: not running */
+	struct bpf_program	*prog;
+	int			 labels_fd, ports_fd, counts_fd;
+	int			 link[DX_MAX_PORTS];	/* -1: not attached */
+	int			 ifindex[DX_MAX_PORTS];
+	enum dx_xdp_mode	 attached_mode[DX_MAX_PORTS];
+	unsigned		 nattached;
+	int			 published;
+};
+
+int		dx_xdp_mode_parse(const char *s, enum dx_xdp_mode *m_r);
+/* 0 with the program on at least one port; -1 (logged) and stopped. */
+int		dx_xdp_start(struct dx_xdp *x, enum dx_xdp_mode mode,
+		    const char *dir, const struct ltable *lt,
+		    const struct dx_port *ports, unsigned nports);
+void		dx_xdp_port_changed(struct dx_xdp *x, unsigned i,
+		    const struct dx_port *p);
+int		dx_xdp_counters(const struct dx_xdp *x,
+		    uint64_t out[DX_XDP_NCOUNT]);
+void		dx_xdp_stop(struct dx_xdp *x);
 
 /* tablecmd.c: the writer subcommands; returns the exit status. */
 int		dx_cmd(const char *statedir, int argc, char **argv);

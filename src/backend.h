@@ -15,7 +15,9 @@
  * destroy.  A frozen routelet cannot answer, so a configuration written
  * while paused is acknowledged after unpause; the demux learns a label only
  * after the acknowledgement, so no frame reaches a routelet before it runs
- * its configuration.
+ * its configuration.  That holds for the demux's XDP classifier too: its
+ * label map is written in the same ltable_add() (src/lmap.h), and emptied
+ * in the same ltable_del() that comes before a routelet is paused.
  *
  * VIF n of a domain corresponds to the router's physical port n: frames for
  * the domain's LSP arriving on port n are handed to VIF n, and what the

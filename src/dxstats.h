@@ -50,7 +50,12 @@
 	X(be_busy,	"drop: best-effort entry held by its writer")	\
 	X(ttl_expired,	"drop: MPLS TTL 1 or 0")			\
 	X(bad_payload,	"drop: popped to no valid IPv4/IPv6 header")	\
-	X(bad_port,	"drop: best-effort entry names no port of ours")
+	X(bad_port,	"drop: best-effort entry names no port of ours") \
+	X(xdp_ports,	"ports whose XDP classifier is attached (now)")	\
+	X(xdp_to_routelet, "XDP: handed to a routelet VIF in the kernel") \
+	X(xdp_pass_miss, "XDP: MPLS, label not in its map: passed up")	\
+	X(xdp_pass_not_mpls, "XDP: not MPLS unicast: left to the kernel") \
+	X(xdp_pass_other, "XDP: tagged, another MAC, odd stack: passed up")
 
 enum dxs_ctr {
 #define DXS_CTR_ENUM(n, d)	DXS_C_##n,

@@ -84,6 +84,10 @@ ltable_add(struct ltable *lt, uint32_t label, uint32_t port)
 	if (atomic_load_explicit(&lt->ent[label], memory_order_relaxed) != 0)
 		return LTABLE_EEXIST;
 	atomic_store_explicit(&lt->ent[label], port + 1, memory_order_release);
+	if (lt->mirror != NULL && lt->mirror(lt->mirror_arg, label, port)) {
+		atomic_store_explicit(&lt->ent[label], 0, memory_order_seq_cst);
+		return LTABLE_EMIRROR;
+	}
 	lt->count++;
 	return LTABLE_OK;
 }
@@ -98,6 +102,11 @@ ltable_set(struct ltable *lt, uint32_t label, uint32_t port)
 		return err;
 	old = atomic_exchange_explicit(&lt->ent[label], port + 1,
 	    memory_order_acq_rel);
+	if (lt->mirror != NULL && lt->mirror(lt->mirror_arg, label, port)) {
+		atomic_store_explicit(&lt->ent[label], old,
+		    memory_order_seq_cst);
+		return LTABLE_EMIRROR;
+	}
 	if (old == 0)
 		lt->count++;
 	return LTABLE_OK;
@@ -118,6 +127,10 @@ ltable_del(struct ltable *lt, uint32_t label)
 	    memory_order_seq_cst) == 0)
 		return LTABLE_ENOENT;
 	lt->count--;
+	/* Both out before we return: the caller may pause its routelet. */
+	if (lt->mirror != NULL &&
+	    lt->mirror(lt->mirror_arg, label, LTABLE_NOPORT))
+		return LTABLE_EMIRROR;
 	return LTABLE_OK;
 }
 
@@ -132,6 +145,7 @@ ltable_strerror(int err)
 	case LTABLE_EEXIST:	return "label already installed";
 	case LTABLE_ENOENT:	return "label not installed";
 	case LTABLE_ENOMEM:	return "cannot map the label table";
+	case LTABLE_EMIRROR:	return "the XDP label map could not be updated";
 	default:		return "unknown error";
 	}
 }

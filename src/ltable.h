@@ -24,6 +24,8 @@
 #include "mpls.h"
 
 #define LTABLE_PORT_MAX		0xfffffffeu
+/* What a mirror is told for a label taken out. */
+#define LTABLE_NOPORT		0xffffffffu
 
 enum ltable_err {
 	LTABLE_OK = 0,
@@ -33,6 +35,7 @@ enum ltable_err {
 	LTABLE_EEXIST = -4,	/* label already installed */
 	LTABLE_ENOENT = -5,	/* label not installed */
 	LTABLE_ENOMEM = -6,
+	LTABLE_EMIRROR = -7,	/* the mirror refused (see ltable_add) */
 };
 
 struct ltable {
@@ -40,6 +43,14 @@ struct ltable {
 	void			*map;		/* the mapping behind ent */
 	uint32_t		 count;		/* installed; writer's view */
 	int			 shared;
+	/*
+	 * Writer only, optional: a copy kept elsewhere (the XDP label map,
+	 * src/lmap.h), told of each change before the call returns.  It
+	 * returns 0, or -1 having changed nothing.
+	 */
+	int			(*mirror)(void *arg, uint32_t label,
+				    uint32_t port);
+	void			*mirror_arg;
 };
 
 /* Private table in anonymous memory. */
@@ -51,6 +62,11 @@ int		 ltable_init(struct ltable *lt);
 int		 ltable_init_fd(struct ltable *lt, int fd, int writer);
 void		 ltable_destroy(struct ltable *lt);
 
+/*
+ * With a mirror, add and set change nothing and return LTABLE_EMIRROR if
+ * the mirror refuses; del takes the label out of the table whatever the
+ * mirror says, and returns LTABLE_EMIRROR if it refused.
+ */
 int		 ltable_add(struct ltable *lt, uint32_t label, uint32_t port);
 /* Installs or moves a label to port in one store. */
 int		 ltable_set(struct ltable *lt, uint32_t label, uint32_t port);

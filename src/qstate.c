@@ -143,6 +143,15 @@ qstate_ltable_open(const char *dir, int writer, struct ltable *lt,
 		close(fd);
 		return -1;
 	}
+	if (writer) {
+		if ((qf->lmap = lmap_writer_open(dir, err, errlen)) == NULL) {
+			ltable_destroy(lt);
+			close(fd);
+			return -1;
+		}
+		lt->mirror = lmap_mirror;
+		lt->mirror_arg = qf->lmap;
+	}
 	qstate_keep_or_close(qf, fd, writer);
 	return 0;
 }
@@ -184,4 +193,6 @@ qstate_file_close(struct qstate_file *qf)
 	if (qf->lockfd != -1)
 		close(qf->lockfd);
 	qf->lockfd = -1;
+	lmap_writer_close(qf->lmap);
+	qf->lmap = NULL;
 }

@@ -28,6 +28,7 @@
 #include <sys/types.h>
 
 #include "belfib.h"
+#include "lmap.h"
 #include "ltable.h"
 
 #define QSTATE_LTABLE		"ltable"
@@ -38,6 +39,7 @@ struct qstate_file {
 	dev_t	dev;
 	ino_t	ino;
 	int	lockfd;		/* writer: holds the flock; else -1 */
+	struct lmap_writer *lmap; /* ltable writer: mirrors to XDP's map */
 };
 
 /* mkdir -p dir (mode 0755 for the parts it makes).  0, or -1 with errno. */
@@ -45,7 +47,9 @@ int	qstate_mkdir(const char *dir);
 
 /*
  * Opens (creating and sizing if need be) dir/ltable or dir/belfib and maps
- * it, for a writer (read-write, locked) or a reader (read-only).  Returns 0,
+ * it, for a writer (read-write, locked) or a reader (read-only).  An
+ * ltable writer also mirrors its changes into the demux's XDP label map
+ * whenever one is published (src/lmap.h).  Returns 0,
  * or -1 with a reason in err.  qf records the file for qstate_replaced()
  * and, for a writer, keeps the lock.
  */

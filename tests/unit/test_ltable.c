@@ -144,7 +144,7 @@ test_strerror(void **state)
 {
 	static const int codes[] = { LTABLE_OK, LTABLE_ERANGE,
 	    LTABLE_ERESERVED, LTABLE_EPORT, LTABLE_EEXIST, LTABLE_ENOENT,
-	    LTABLE_ENOMEM, -7, 1, -1000 };
+	    LTABLE_ENOMEM, LTABLE_EMIRROR, -8, 1, -1000 };
 	const char *s[nitems(codes)];
 	size_t i, j;
 
@@ -155,16 +155,76 @@ test_strerror(void **state)
 		assert_non_null(s[i]);
 		assert_true(strlen(s[i]) > 0);
 	}
-	for (i = 0; i < 8; i++)
-		for (j = i + 1; j < 8; j++)
+	for (i = 0; i < 9; i++)
+		for (j = i + 1; j < 9; j++)
 			if (strcmp(s[i], s[j]) == 0)
 				fail_msg("codes %d and %d share \"%s\"",
 				    codes[i], codes[j], s[i]);
-	assert_string_equal(s[8], s[7]);
-	assert_string_equal(s[9], s[7]);
+	assert_string_equal(s[9], s[8]);
+	assert_string_equal(s[10], s[8]);
 	/* The range and reserved messages give the numbers. */
 	assert_non_null(strstr(ltable_strerror(LTABLE_ERANGE), "1048575"));
 	assert_non_null(strstr(ltable_strerror(LTABLE_ERESERVED), "0-15"));
+}
+
+/* A mirror that records what it is told and refuses when asked to. */
+struct mirror_rec {
+	uint32_t	label, port;
+	unsigned	calls;
+	int		refuse;
+};
+
+static int
+mirror_fn(void *arg, uint32_t label, uint32_t port)
+{
+	struct mirror_rec *m = arg;
+
+	m->calls++;
+	if (m->refuse)
+		return -1;
+	m->label = label;
+	m->port = port;
+	return 0;
+}
+
+static void
+test_mirror(void **state)
+{
+	struct mirror_rec m = { 0 };
+	struct ltable lt;
+
+	(void)state;
+	assert_int_equal(ltable_init(&lt), LTABLE_OK);
+	lt.mirror = mirror_fn;
+	lt.mirror_arg = &m;
+	/* Told of each change, with the port, or LTABLE_NOPORT when out. */
+	assert_int_equal(ltable_add(&lt, 100, 7), LTABLE_OK);
+	assert_int_equal(m.label, 100);
+	assert_int_equal(m.port, 7);
+	assert_int_equal(ltable_set(&lt, 100, 9), LTABLE_OK);
+	assert_int_equal(m.port, 9);
+	assert_int_equal(ltable_del(&lt, 100), LTABLE_OK);
+	assert_int_equal(m.port, LTABLE_NOPORT);
+	assert_int_equal(m.calls, 3);
+	/* Refusals: add and set leave the table as it was... */
+	assert_int_equal(ltable_add(&lt, 200, 5), LTABLE_OK);
+	m.refuse = 1;
+	assert_int_equal(ltable_add(&lt, 201, 5), LTABLE_EMIRROR);
+	assert_int_equal(ltable_lookup(&lt, 201), -1);
+	assert_int_equal(ltable_set(&lt, 200, 6), LTABLE_EMIRROR);
+	assert_int_equal(ltable_lookup(&lt, 200), 5);
+	assert_int_equal(ltable_set(&lt, 202, 6), LTABLE_EMIRROR);
+	assert_int_equal(ltable_lookup(&lt, 202), -1);
+	assert_int_equal(lt.count, 1);
+	/* ...and del takes the label out all the same, and says so. */
+	assert_int_equal(ltable_del(&lt, 200), LTABLE_EMIRROR);
+	assert_int_equal(ltable_lookup(&lt, 200), -1);
+	assert_int_equal(lt.count, 0);
+	/* Nothing to tell for a label that was not there. */
+	m.calls = 0;
+	assert_int_equal(ltable_del(&lt, 200), LTABLE_ENOENT);
+	assert_int_equal(m.calls, 0);
+	ltable_destroy(&lt);
 }
 
 struct walk_rec {
@@ -653,6 +713,7 @@ main(void)
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_set),
 		cmocka_unit_test(test_strerror),
+		cmocka_unit_test(test_mirror),
 		cmocka_unit_test(test_walk),
 		cmocka_unit_test(test_fill_all),
 		cmocka_unit_test(test_fd_shared),
