@@ -12,7 +12,8 @@
  * flow.
  *
  * The loop: poll the VIF sockets and the control channel; a readable VIF
- * gives up to RL_BURST frames in one recvmmsg(); they run through the
+ * gives up to RL_BURST frames in one recvmmsg(), or, once it has carried
+ * traffic, from its receive ring (io_ring.c); they run through the
  * engine; frames the shapers let go leave in one sendmmsg() per VIF.  A
  * configuration arrives between bursts, so it applies at once with no wait.
  */
@@ -20,10 +21,12 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <linux/audit.h>
+#include <linux/ethtool.h>
 #include <linux/filter.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
 #include <linux/seccomp.h>
+#include <linux/sockios.h>
 #include <net/if.h>
 #include <poll.h>
 #include <pwd.h>
@@ -43,6 +46,7 @@
 
 #include "clock.h"
 #include "engine.h"
+#include "io_ring.h"
 #include "log.h"
 #include "rlctl.h"
 #include "routelet.h"
@@ -69,6 +73,7 @@ run_sig(int sig)
 static int
 vif_up(const char *ifname, int wait_ms)
 {
+	struct ethtool_value ev = { .cmd = ETHTOOL_SGRO, .data = 1 };
 	struct ifreq ifr;
 	int fd, rv = -1, waited = 0;
 
@@ -92,6 +97,14 @@ vif_up(const char *ifname, int wait_ms)
 		log_warn("%s: up", ifname);
 		goto out;
 	}
+	/*
+	 * GRO gives a veth end a NAPI context, and only then may dom0's XDP
+	 * classifier hand it frames; without it dom0 sends them from user
+	 * space, so a refusal costs speed, not frames.
+	 */
+	ifr.ifr_data = (void *)&ev;
+	if (ioctl(fd, SIOCETHTOOL, &ifr) == -1)
+		log_warn("%s: GRO", ifname);
 	rv = 0;
 out:
 	close(fd);
@@ -344,8 +357,9 @@ ctl_read(struct run *r, void *arg)
 	}
 }
 
-static void
-vif_rx(struct run *r, unsigned v)
+/* One recvmmsg() burst from fd, VIF v, into the engine; frames taken. */
+static unsigned
+vif_rx_mmsg(struct run *r, unsigned v, int fd)
 {
 	struct mmsghdr mh[RL_BURST];
 	struct iovec iov[RL_BURST];
@@ -363,7 +377,7 @@ vif_rx(struct run *r, unsigned v)
 		mh[i].msg_hdr.msg_iovlen = 1;
 		want++;
 	}
-	n = want ? recvmmsg(r->sock[v], mh, want, MSG_DONTWAIT, NULL) : 0;
+	n = want ? recvmmsg(fd, mh, want, MSG_DONTWAIT, NULL) : 0;
 	if (n < 0 && errno != EAGAIN && errno != EINTR)
 		ctr_add(&r->ctr[RUN_C_rx_errors], 1);
 	if (n < 0)
@@ -376,6 +390,38 @@ vif_rx(struct run *r, unsigned v)
 	}
 	if (n > 0)
 		rl_engine_rx_burst(&r->eng, p, (unsigned)n, clock_mono_ns());
+	return (unsigned)n;
+}
+
+static void
+vif_rx(struct run *r, unsigned v)
+{
+	struct pkt *p[RL_BURST];
+	struct io_ring *ring = &r->ring[v];
+	unsigned n, bad;
+	int old;
+
+	if (ring->map == NULL) {
+		/*
+		 * A ring is memory for good: only for a VIF whose load fills
+		 * a whole burst, not for the odd control frame or a trickle.
+		 */
+		if (vif_rx_mmsg(r, v, r->sock[v]) < RL_BURST || ring->refused)
+			return;
+		/* A ring from now on, after what was queued. */
+		if (io_ring_switch(ring, &r->sock[v], &old) == -1) {
+			log_warn("eth%u: receive ring; staying with recvmmsg", v);
+			return;
+		}
+		while (vif_rx_mmsg(r, v, old) > 0)
+			;
+		close(old);
+		return;
+	}
+	n = io_ring_rx(ring, &r->pool, p, RL_BURST, (uint16_t)v, &bad);
+	ctr_add(&r->ctr[RUN_C_rx_errors], bad);
+	if (n > 0)
+		rl_engine_rx_burst(&r->eng, p, n, clock_mono_ns());
 }
 
 static void
@@ -435,6 +481,10 @@ run_setup(struct run *r, unsigned nvifs, int vif_wait_ms)
 		if (vif_up(ifname, vif_wait_ms) == -1 ||
 		    (r->sock[v] = vif_open(ifname)) == -1)
 			return -1;
+		/* Its ring's socket, while we may still make one. */
+		if (io_ring_prepare(&r->ring[v], (int)if_nametoindex(ifname)) ==
+		    -1)
+			log_warn("%s: no receive ring, recvmmsg only", ifname);
 	}
 	return 0;
 }
@@ -446,8 +496,10 @@ run_init(struct run *r)
 
 	memset(r, 0, sizeof(*r));
 	r->ctl = -1;
-	for (v = 0; v < RLCONF_MAX_VIFS; v++)
+	for (v = 0; v < RLCONF_MAX_VIFS; v++) {
 		r->sock[v] = -1;
+		r->ring[v].spare = -1;
+	}
 }
 
 void
@@ -455,11 +507,13 @@ run_teardown(struct run *r)
 {
 	unsigned v;
 
-	for (v = 0; v < RLCONF_MAX_VIFS; v++)
+	for (v = 0; v < RLCONF_MAX_VIFS; v++) {
+		io_ring_close(&r->ring[v]);
 		if (r->sock[v] != -1) {
 			close(r->sock[v]);
 			r->sock[v] = -1;
 		}
+	}
 	if (r->eng_ok)
 		rl_engine_destroy(&r->eng);
 	if (r->pool_ok)
@@ -477,12 +531,13 @@ run_loop(struct run *r, int ctlfd, void (*ctl)(struct run *, void *),
 	unsigned v;
 	int n;
 
-	for (v = 0; v < r->nvifs; v++) {
-		pfd[v].fd = r->sock[v];
+	for (v = 0; v < r->nvifs; v++)
 		pfd[v].events = POLLIN;
-	}
 	pfd[r->nvifs].events = POLLIN;
 	while (!run_quit) {
+		/* A VIF's socket changes when it takes on a ring. */
+		for (v = 0; v < r->nvifs; v++)
+			pfd[v].fd = r->sock[v];
 		pfd[r->nvifs].fd = r->ctl_gone ? -1 : ctlfd;
 		now = clock_mono_ns();
 		next = rl_engine_next_tx(&r->eng, now);

@@ -12,6 +12,7 @@
 
 #include "counter.h"
 #include "engine.h"
+#include "io_ring.h"
 #include "pkt.h"
 #include "rlconf.h"
 
@@ -38,6 +39,7 @@ struct run {
 	int			 ctl;		/* run.c's socket */
 	unsigned		 nvifs;
 	int			 sock[RLCONF_MAX_VIFS];
+	struct io_ring		 ring[RLCONF_MAX_VIFS];	/* io_ring.c */
 	counter_t		 ctr[RUN_C_COUNT];
 	int			 ctl_gone;	/* stop polling the transport */
 	int			 pool_ok, eng_ok;
