@@ -114,7 +114,8 @@ def parse_mpls(frame):
 class Lab:
     """src --p0[ router ]p1-- dst; the router runs quasar-demux and quasard."""
 
-    def __init__(self, build, pool="8:8:16"):
+    def __init__(self, build, pool="8:8:16", xdp="auto"):
+        self.xdp = xdp          # quasar-demux -x: auto, native, generic, off
         self.build = os.path.abspath(build)
         self.tag = "%04x" % random.randrange(1 << 16)
         self.r = "qi-r-" + self.tag
@@ -174,8 +175,13 @@ class Lab:
         os.makedirs(self.statedir, exist_ok=True)
         self.demux = self.spawn(self.r, [self.build + "/bin/quasar-demux",
                                          "-S", self.statedir, "-i", "p0",
-                                         "-i", "p1"],
+                                         "-i", "p1", "-x", self.xdp],
                                 self.statedir + ".demux.log")
+
+    def demux_counters(self):
+        """The demux's counters (demux.stats) as a dict."""
+        return json.loads(sh("%s/bin/quasar-demux -S %s stats -j" % (
+            self.build, self.statedir)))["counters"]
 
     def start_quasard(self):
         self.quasard = self.spawn(self.r, [self.build + "/bin/quasard", "-S",

@@ -4,12 +4,18 @@ namespace running quasar-demux and quasard with a pool of 8 routelets,
 between a source and a sink host.
 
     tests/integ/test_dataplane.py BUILD_DIR
+
+The demux classifies in user space here (-x off); test_dataplane_xdp.py
+runs the same checks with its XDP classifier on, and checks besides that
+the routelets' frames went through the kernel and never reached the
+user-space demux.
 """
 import glob
 import json
 import os
 import subprocess
 import sys
+import threading
 import time
 import traceback
 
@@ -90,9 +96,24 @@ def counts(got):
     return {k: len(v) for k, v in got.items()}
 
 
-def main():
+def xdp_moved(lab, before, want):
+    """(user-space to_routelet, xdp_to_routelet) since before.  The demux
+    copies the XDP program's counters out every 100 ms: read until they
+    are what we want, or 2 s have passed."""
+    end = time.monotonic() + 2
+    while True:
+        c = lab.demux_counters()
+        got = (c["to_routelet"] - before["to_routelet"],
+               c["xdp_to_routelet"] - before["xdp_to_routelet"])
+        if got == want or time.monotonic() > end:
+            return got
+        time.sleep(0.05)
+
+
+def main(xdp="off"):
     build = sys.argv[1] if len(sys.argv) > 1 else "build"
-    lab = Lab(build)
+    lab = Lab(build, xdp=xdp)
+    XDP = xdp != "off"
     socks = []
     try:
         lab.up()
@@ -127,11 +148,20 @@ def main():
         check("demux has labels 100 and 101 on the routelets' VIFs",
               set(dx) == {100, 101} and dx[100].startswith("vif"), dx)
 
+        c0 = lab.demux_counters()
+        check("the demux's XDP classifier is on both ports" if XDP else
+              "the demux runs without its XDP classifier",
+              c0["xdp_ports"] == (2 if XDP else 0), c0["xdp_ports"])
         f = next_flow()
         send_flow(src, p0, s0, 100, 20, flow=f)
         got = by_label(dst.drain(1.0), f)
         a = got.get(200, [])
         check("label 100 comes out as 200", len(a) == 20, counts(got))
+        want = (0, 20) if XDP else (20, 0)
+        moved = xdp_moved(lab, c0, want)
+        check("the 20 frames went to the routelet by %s" % (
+              "XDP, none through the user-space demux" if XDP else
+              "the user-space demux"), moved == want, moved)
         check("TTL 63 and the right MACs",
               a and all(x[3] == 63 and x[0] == mac_bytes(d0) and
                         x[1] == mac_bytes(p1) for x in a))
@@ -164,6 +194,12 @@ def main():
         got = by_label(dst.drain(1.0), f)
         check("label 300 is switched best-effort to 400",
               len(got.get(400, [])) == 10 and not got.get(300), counts(got))
+        time.sleep(0.3)     # the XDP counters are copied out every 100 ms
+        c1 = lab.demux_counters()
+        check("best-effort frames are switched by the user-space demux",
+              c1["to_besteffort"] - c0["to_besteffort"] == 10 and
+              (not XDP or c1["xdp_pass_miss"] - c0["xdp_pass_miss"] >= 10),
+              (c1["to_besteffort"], c1["xdp_pass_miss"]))
         f = next_flow()
         send_flow(src, p0, s0, 555, 10, flow=f)
         got = by_label(dst.drain(0.5), f)
@@ -225,8 +261,40 @@ def main():
         check("after unpause the frames held while paused go on",
               len(got.get(200, [])) == 10, counts(got))
 
+        # ---- a VIF under load takes on a receive ring --------------------
+        # Frames held while paused make full bursts at the unpause: the
+        # routelet moves eth0 to a ring (routelet/io_ring.c), after the
+        # frames its old socket queued, while more keep coming.
+        pid = rl_pid(lab, rla)
+
+        def ring_maps():
+            return sum(1 for l in open("/proc/%d/maps" % pid)
+                       if "socket:" in l)
+        check("no receive ring before the load", ring_maps() == 0,
+              ring_maps())
+        lab.ctl("routelet", "pause", rla.replace("rl", ""))
+        f = next_flow()
+        rx = []
+        t = threading.Thread(target=lambda: rx.extend(dst.drain(3.0)))
+        t.start()
+        # 200 of 100 B: within the LSP's 30 000-byte burst and its queue.
+        send_flow(src, p0, s0, 100, 200, flow=f)
+        lab.ctl("routelet", "unpause", rla.replace("rl", ""))
+        sent = threading.Thread(target=send_flow, args=(
+            src, p0, s0, 100, 300), kwargs={"flow": f, "pps": 1000})
+        sent.start()
+        sent.join()
+        t.join()
+        seqs = [x[5] for x in by_label(rx, f).get(200, [])]
+        want = list(range(200)) + list(range(300))
+        check("the switch to a ring: 500 frames through, none lost, in "
+              "order", seqs == want, "%d frames; routelet: %s" % (
+                  len(seqs), lab.ctl("routelet", "stats", rla.replace(
+                      "rl", ""), check=False).stdout.replace("\n", " ")))
+        check("...and eth0 reads from its ring now", ring_maps() == 1,
+              ring_maps())
+
         # ---- next-hop change in flight loses nothing ---------------------
-        import threading
         rx = []
         f = next_flow()
         t = threading.Thread(target=lambda: rx.extend(dst.drain(3.0)))
@@ -255,11 +323,17 @@ def main():
         vifb = infob["vifs"][0]["ifname"]
         spy = NetnsSocket(lab.r, vifb)
         socks.append(spy)
+        c2 = lab.demux_counters()
         f = next_flow()
         send_flow(src, p0, s0, 100, 20, flow=f)
         seen = by_label(spy.drain(0.5))
         check("routelet B's VIF sees no frame of flow A", not seen.get(100),
               counts(seen))
+        want = (0, 20) if XDP else (20, 0)
+        moved = xdp_moved(lab, c2, want)
+        check("... while flow A's 20 frames went by %s" % (
+              "XDP" if XDP else "the user-space demux"), moved == want,
+              moved)
         # A routelet writing on a VIF that is not its egress: dropped in
         # dom0, never out of the port (we are root in its namespace, more
         # than a compromised routelet could be).
@@ -385,6 +459,14 @@ def main():
         dx = {e["label"] for e in lab.ctlj("demux", "show")}
         check("%d take/return cycles: label 150 left the demux" % cycles,
               150 not in dx, dx)
+        # ...and the XDP map with it: its frames reach no routelet.
+        c3 = lab.demux_counters()
+        f = next_flow()
+        send_flow(src, p0, s0, 150, 10, flow=f)
+        got = by_label(dst.drain(0.5), f)
+        moved = xdp_moved(lab, c3, (0, 0))
+        check("after the cycles label 150 goes to no routelet",
+              not got and moved == (0, 0), (counts(got), moved))
 
         # ---- an empty pool below its maximum creates on demand ----------
         lab.ctl("pool", "resize", "0", "0", "12")
@@ -449,7 +531,8 @@ def main():
         lab.down()
     passed = sum(1 for _, ok in RESULTS if ok)
     failed = len(RESULTS) - passed
-    print("dataplane: %d passed, %d failed" % (passed, failed))
+    print("dataplane%s: %d passed, %d failed" % ("_xdp" if XDP else "",
+                                                  passed, failed))
     return 1 if failed else 0
 
 

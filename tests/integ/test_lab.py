@@ -188,7 +188,8 @@ def case_xml(build):
             ("an RSVP LER with no address", '<ler name="a" rsvp="yes"/>',
              "address"),
             ("per-packet-ns=0", '<quasar name="a" per-packet-ns="0"/>',
-             "per-packet-ns")):
+             "per-packet-ns"),
+            ("xdp=maybe", '<quasar name="a" xdp="maybe"/>', "xdp=")):
         with open(bad, "w") as f:
             f.write('<lab name="tx%s">%s<host name="b"/><link><end '
                     'node="a" dev="e0"/><end node="b" dev="e1"/></link>'
@@ -485,6 +486,17 @@ def case_chain(build, name):
           p["alive"]]
     check("chain: one quasard per router",
           sorted(p["node"] for p in qd) == ["r1", "r2", "r3", "r4"], qd)
+    xdp = {}
+    for node, r in routers.items():
+        out = subprocess.run([os.path.join(build, "bin", "quasar-demux"),
+                              "-S", r["statedir"], "stats", "-j"],
+                             capture_output=True, text=True).stdout
+        dxs = json.loads(out) if out else None
+        xdp[node] = (dxs["counters"]["xdp_ports"], len(dxs["ports"])) \
+            if dxs else None
+    check("chain: each router's demux has its XDP classifier on every port",
+          len(xdp) == 4 and all(v and v[0] == v[1] >= 2
+                                for v in xdp.values()), xdp)
     lab = qlab.Lab.open(name=name)
     chain_lsps(lab)
     sink = lab.spawn("sink", [lab.bin("qsink"), "-i", "eth0", "-o", "json",

@@ -23,6 +23,7 @@ LAB_RE = re.compile(r"^[a-z0-9]{1,16}$")
 NODE_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,15}$")
 DEV_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9_.-]{0,14}$")
 MAC_RE = re.compile(r"^[0-9a-f]{2}(:[0-9a-f]{2}){5}$")
+XDP_MODES = ("auto", "native", "generic", "off")
 POOL_RE = re.compile(r"^(\d+):(\d+):(\d+)$")
 BW_RE = re.compile(r"^\d+(\.\d{1,9})?[kKmMgGtT]?bit$")
 
@@ -53,6 +54,7 @@ class Node:
         self.verbose = False
         self.user = None
         self.rsvp = False       # ler only: runs quasard, speaks RSVP-TE
+        self.xdp = "auto"       # quasar-demux -x
         self.index = 0
         self.ns = None
 
@@ -203,8 +205,12 @@ def parse(path, text=None):
                     raise TopoError("%s: per-packet-ns=%r: auto or "
                                     "1-1000000" % (where, ppn))
                 n.per_packet_ns = ppn
+                n.xdp = _attr(el, "xdp", where, False, "auto")
+                if n.xdp not in XDP_MODES:
+                    raise TopoError("%s: xdp=%r is not one of %s" % (
+                        where, n.xdp, ", ".join(XDP_MODES)))
             else:
-                for k in ("pool", "verbose", "user", "per-packet-ns"):
+                for k in ("pool", "verbose", "user", "per-packet-ns", "xdp"):
                     if el.get(k) is not None:
                         raise TopoError("%s: %s is for <quasar> nodes" %
                                         (where, k))
