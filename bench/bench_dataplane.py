@@ -8,15 +8,19 @@ baselines beside them, on the namespace lab topology
 Setups, each started, measured and torn down in turn:
 
   routelet   quasar-demux -> routelet -> out: a QoS LSP (quasard, local
-             backend), swap 100 -> 200, rate unlimited
+             backend), swap 100 -> 200, rate unlimited; the demux in user
+             space (-x off)
+  routelet-xdp  the same with the demux's XDP classifier (-x native):
+             the frame goes from p0 to the routelet's VIF in the kernel
   besteffort quasar-demux's own best-effort label switch, 300 -> 400
   qfwd       tools/qfwd.c, one process, recvmmsg/sendmmsg bursts of 32
   ovs-system Open vSwitch, userspace (netdev) datapath, system ports
   ovs-afxdp  the same with type=afxdp ports
 
 For each: the highest offered rate with under 1 % loss (qgen -> qsink,
-coarse doubling then bisection) at 70 B and 1500 B frames, and latency
-p50/p99 and jitter at 10 kpps of 70 B frames.  Then routelet operations:
+coarse doubling then bisection) at 70 B and 1500 B frames, latency
+p50/p99 and jitter at 10 kpps of 70 B frames, and the CPU time the
+router's processes spend per frame at 100 kpps.  Then routelet operations:
 LSP set-up and teardown times, memory per idle routelet, and the time to
 create a pool of 256.
 
@@ -49,6 +53,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import traceback
 
@@ -59,17 +64,25 @@ from dplab import (CPUS, GEN_CPU, ROUTER_CPU, SAT_RATE,  # noqa: E402
                    BestEffort, Qfwd, Routelet, Setup, Topo, Unavailable,
                    check_forwards, ctl, ctlj, fmt_trial, in_ns, log, pct,
                    routelet_pids, set_name, sh, smaps, spawn, stop_proc,
-                   trial, wait_quasard)
+                   task_ns, trial, wait_quasard)
 
 LOSS_MAX = 0.01            # under 1 % loss passes
 SMALL, LARGE = 70, 1500
 LAT_RATE = 10000
 COARSE = [10000, 25000, 50000, 100000, 200000, 400000, 800000, 1600000]
-SETUPS = ["routelet", "besteffort", "qfwd", "ovs-system", "ovs-afxdp"]
-# Not in a default run: variants of qfwd for experiments (--only).
-EXTRA = ["qfwd-ring", "qfwd-busy"]
+COST_RATE = 100000         # the router's CPU time per frame, at this rate
+SETUPS = ["routelet", "routelet-xdp", "besteffort", "qfwd", "ovs-system",
+          "ovs-afxdp"]
+# Not in a default run: variants for experiments (--only).
+EXTRA = ["qfwd-ring", "qfwd-busy", "routelet-xdpgen", "besteffort-xdp"]
+# The routelet path, with the user-space demux and with the XDP classifier:
+# each is judged against the issue's targets.
+PATHS = ("routelet", "routelet-xdp")
 TITLE = {
     "routelet": "(R) demux -> routelet",
+    "routelet-xdp": "(X) XDP demux -> routelet",
+    "routelet-xdpgen": "(x) XDP generic -> routelet",
+    "besteffort-xdp": "(x) best-effort, XDP on",
     "besteffort": "(a) demux best-effort",
     "qfwd": "(b) qfwd, one process",
     "ovs-system": "(c) OVS netdev, system",
@@ -77,7 +90,10 @@ TITLE = {
     "qfwd-ring": "(x) qfwd -m ring",
     "qfwd-busy": "(x) qfwd -B (busy-poll)",
 }
-KEY = {"routelet": "routelet", "besteffort": "besteffort", "qfwd": "qfwd",
+KEY = {"routelet": "routelet", "routelet-xdp": "routelet_xdp",
+       "routelet-xdpgen": "routelet_xdpgen",
+       "besteffort-xdp": "besteffort_xdp",
+       "besteffort": "besteffort", "qfwd": "qfwd",
        "ovs-system": "ovs_system", "ovs-afxdp": "ovs_afxdp",
        "qfwd-ring": "qfwd_ring", "qfwd-busy": "qfwd_busy"}
 
@@ -229,9 +245,15 @@ class Ovs(Setup):
 
 def make_setup(name, b, topo, tmp):
     if name == "routelet":
-        return Routelet(b, topo, tmp)
+        return Routelet(b, topo, tmp, xdp="off")
+    if name == "routelet-xdp":
+        return Routelet(b, topo, tmp, xdp="native")
+    if name == "routelet-xdpgen":
+        return Routelet(b, topo, tmp, xdp="generic")
     if name == "besteffort":
-        return BestEffort(b, topo, tmp)
+        return BestEffort(b, topo, tmp, xdp="off")
+    if name == "besteffort-xdp":
+        return BestEffort(b, topo, tmp, xdp="native")
     if name == "qfwd":
         return Qfwd(b, topo, tmp)
     if name == "qfwd-ring":
@@ -243,6 +265,33 @@ def make_setup(name, b, topo, tmp):
     if name == "ovs-afxdp":
         return Ovs(b, topo, tmp, "afxdp")
     raise ValueError(name)
+
+
+def measure_cost(b, topo, st, secs=2.0):
+    """The CPU time the router's processes spend per forwarded frame at
+    COST_RATE (their schedstat over secs in the middle of a trial).  A
+    figure the other work on this machine moves far less than a rate:
+    what a frame costs, not how often the router gets the CPU."""
+    pids = st.cpu_pids()
+    if not pids:
+        return None
+    out = {}
+    th = threading.Thread(target=lambda: out.update(t=trial(
+        b, topo, st.label, SMALL, COST_RATE, secs + 1.0)))
+    th.start()
+    time.sleep(0.75)           # qsink's start, qgen's first frames
+    t0 = {n: task_ns(p) for n, p in pids.items()}
+    time.sleep(secs)
+    t1 = {n: task_ns(p) for n, p in pids.items()}
+    th.join()
+    t = out.get("t")
+    if not t or not t["fwd_pps"]:
+        return None
+    frames = t["fwd_pps"] * secs
+    by = {n: (t1[n] - t0[n]) / 1000.0 / frames for n in pids
+          if t0[n] is not None and t1[n] is not None}
+    return {"rate": COST_RATE, "fwd_pps": t["fwd_pps"], "loss": t["loss"],
+            "by_proc": by, "us_per_frame": sum(by.values())}
 
 
 def measure_setup(name, b, secs, sizes):
@@ -268,6 +317,13 @@ def measure_setup(name, b, secs, sizes):
         log("  latency at %d pps: p50 %s us, p99 %s us, jitter %s us, loss "
             "%.3f %%" % (LAT_RATE, t["p50_us"], t["p99_us"], t["jitter_us"],
                          100 * t["loss"]))
+        cost = measure_cost(b, topo, st)
+        if cost:
+            res["cost"] = cost
+            log("  router CPU at %d pps: %.2f us a frame (%s), forwarded "
+                "%.0f pps" % (COST_RATE, cost["us_per_frame"], ", ".join(
+                    "%s %.2f" % kv for kv in sorted(cost["by_proc"].items())),
+                    cost["fwd_pps"]))
         for size in sizes:
             best, trials, bound = search(b, topo, st.label, size, secs)
             # Overload: as much as qgen can offer.  What comes out is the
@@ -290,6 +346,8 @@ def measure_setup(name, b, secs, sizes):
             st.stop()
         finally:
             res["notes"] += st.notes
+            for n in st.notes:
+                log("  %s" % n)
             topo.down()
             shutil.rmtree(tmp, ignore_errors=True)
     log("%s: torn down" % name)
@@ -307,9 +365,16 @@ def measure_ops(b, n_lsps=200, pool=256):
     statedir = os.path.join(tmp, "st" + topo.tag)
     os.makedirs(statedir)
     logp = os.path.join(tmp, "quasard.log")
-    qd = None
+    qd = dx = None
     try:
-        log("routelet operations: quasard -p %d:%d:%d" % (pool, pool, pool))
+        # A demux with its XDP classifier, as deployed: every label quasard
+        # installs or removes is mirrored into its map, and that is part of
+        # the set-up and teardown times.
+        dx = spawn(in_ns(topo.r, [b + "/bin/quasar-demux", "-S", statedir,
+                                  "-i", "p0", "-i", "p1", "-x", "native"]),
+                   os.path.join(tmp, "demux.log"))
+        log("routelet operations: quasard -p %d:%d:%d, beside quasar-demux "
+            "-x native" % (pool, pool, pool))
         t0 = time.monotonic()
         # Not pinned: creating domains is control-plane work, and the
         # figure is the time this 2-CPU machine takes.
@@ -375,6 +440,14 @@ def measure_ops(b, n_lsps=200, pool=256):
         res["shutdown_s"] = time.monotonic() - t
         cancel(qd.cleanup)
         qd = None
+        dlog = open(os.path.join(tmp, "demux.log")).read()
+        if "XDP classifier on 2 of 2 ports" not in dlog:
+            log("  NOTE: the demux ran without its XDP classifier: " +
+                dlog[-500:])
+            res["notes"].append("the demux ran without its XDP classifier")
+        stop_proc(dx)
+        cancel(dx.cleanup)
+        dx = None
     except Exception as e:
         traceback.print_exc()
         res["error"] = str(e)
@@ -386,6 +459,9 @@ def measure_ops(b, n_lsps=200, pool=256):
         if qd is not None:
             stop_proc(qd, timeout=120)
             cancel(qd.cleanup)
+        if dx is not None:
+            stop_proc(dx)
+            cancel(dx.cleanup)
         topo.down()
         shutil.rmtree(tmp, ignore_errors=True)
     return res
@@ -420,15 +496,16 @@ def record(figs, results, ops, sizes):
                      "forwarded_pps": round(b["fwd_pps"]) if b else None,
                      "bound": r["bound"], "trials": len(r["trials"]),
                      "frame_bytes": size}
-            if setup == "routelet":
+            if setup in PATHS:
                 tgt = None
                 if ovs:
                     tgt = {"op": ">", "value": round(max(ovs)),
                            "what": "best OVS variant",
                            "met": value > max(ovs)}
+                base = fwd_name("qfwd", size) if setup == "routelet" else \
+                    fwd_name("routelet", size)
                 figs.add(fwd_name(setup, size), value, "packets/s",
-                         baseline=fwd_name("qfwd", size) if best_of(
-                             "qfwd", size) else None, target=tgt, **extra)
+                         baseline=base, target=tgt, **extra)
             else:
                 figs.add(fwd_name(setup, size), value, "packets/s",
                          baseline=fwd_name("routelet", size), **extra)
@@ -453,6 +530,19 @@ def record(figs, results, ops, sizes):
                 rf["baseline"] = {"name": q["name"], "value": q["value"],
                                   "unit": q["unit"], "ratio": round(
                                       rf["value"] / q["value"], 3)}
+    # The router's CPU per frame.
+    for setup in order:
+        c = res.get(setup, {}).get("cost")
+        if not c:
+            continue
+        figs.add("dp_cpu_%s_us" % KEY[setup], round(c["us_per_frame"], 3),
+                 "us/frame", baseline=None if setup == "routelet" else
+                 "dp_cpu_routelet_us", rate_pps=c["rate"],
+                 forwarded_pps=round(c["fwd_pps"]), loss=c["loss"],
+                 by_process={k: round(v, 3) for k, v in c["by_proc"].items()},
+                 frame_bytes=SMALL, what="CPU time of the router's processes "
+                 "(softirq work in their context included) per forwarded "
+                 "frame")
     # Latency.
     for what, key in (("p50", "p50_us"), ("p99", "p99_us"),
                       ("jitter", "jitter_us")):
@@ -465,7 +555,7 @@ def record(figs, results, ops, sizes):
             base = ("dp_lat_%s_routelet_us" % what if what != "jitter" else
                     "dp_jitter_routelet_us")
             tgt = None
-            if setup == "routelet" and what == "p50":
+            if setup in PATHS and what == "p50":
                 q = res.get("qfwd", {}).get("latency")
                 if q and q["p50_us"]:
                     tgt = {"op": "<=", "value": round(1.5 * q["p50_us"], 3),
@@ -517,7 +607,7 @@ def table(figs, results, ops, sizes):
     hdr = "%-24s" % "setup"
     for size in sizes:
         hdr += " %13s %7s %10s" % ("%d B pps" % size, "vs R", "sat pps")
-    hdr += " %9s %9s %9s" % ("p50 us", "p99 us", "jit us")
+    hdr += " %9s %9s %9s %8s" % ("p50 us", "p99 us", "jit us", "cpu us")
     lines.append(hdr)
     lines.append("-" * len(hdr))
     for setup in SETUPS + EXTRA:
@@ -543,24 +633,29 @@ def table(figs, results, ops, sizes):
         for n in ("dp_lat_p50_%s_us", "dp_lat_p99_%s_us", "dp_jitter_%s_us"):
             f = F.get(n % KEY[setup])
             row += " %9s" % ("%.1f" % f["value"] if f else "-")
+        f = F.get("dp_cpu_%s_us" % KEY[setup])
+        row += " %8s" % ("%.2f" % f["value"] if f else "-")
         lines.append(row)
     lines.append("(pps: highest offered rate with < 1 %% loss; +: "
                  "generator-bound, qgen could offer no more; sat pps: "
-                 "forwarded rate under overload; latency at %d pps, %d B)"
-                 % (LAT_RATE, SMALL))
-    for size in sizes:
-        f = F.get(fwd_name("routelet", size))
+                 "forwarded rate under overload; latency at %d pps, %d B; "
+                 "cpu us: the router's processes' CPU time per frame at %d "
+                 "pps, none for a busy-polling setup)"
+                 % (LAT_RATE, SMALL, COST_RATE))
+    for setup in PATHS:
+        for size in sizes:
+            f = F.get(fwd_name(setup, size))
+            if f and f.get("target"):
+                t = f["target"]
+                lines.append("%s %d B: %s the best OVS variant (%d pps): "
+                             "%s" % (setup, size, "beats" if t["met"] else
+                                     "does not beat", t["value"], "PASS" if
+                                     t["met"] else "MISS"))
+        f = F.get("dp_lat_p50_%s_us" % KEY[setup])
         if f and f.get("target"):
-            t = f["target"]
-            lines.append("routelet %d B: %s the best OVS variant (%d pps): "
-                         "%s" % (size, "beats" if t["met"] else "does not "
-                                 "beat", t["value"], "PASS" if t["met"]
-                                 else "MISS"))
-    f = F.get("dp_lat_p50_routelet_us")
-    if f and f.get("target"):
-        lines.append("routelet p50 %.1f us <= 1.5 x qfwd's (%.1f us): %s" %
-                     (f["value"], f["target"]["value"],
-                      "PASS" if f["target"]["met"] else "MISS"))
+            lines.append("%s p50 %.1f us <= 1.5 x qfwd's (%.1f us): %s" %
+                         (setup, f["value"], f["target"]["value"],
+                          "PASS" if f["target"]["met"] else "MISS"))
     if ops:
         lines.append("")
         if "error" in ops:

@@ -360,6 +360,15 @@ def routelet_pids(instance, name=None):
     return sorted(set(pids))
 
 
+def task_ns(pid):
+    """A task's time on a CPU so far (ns, /proc/<pid>/schedstat): with
+    this kernel's accounting, the softirq work done in its context too."""
+    try:
+        return int(open("/proc/%d/schedstat" % pid).read().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 def cpu_ticks(pid):
     """utime + stime of pid, in clock ticks (fields 14 and 15)."""
     f = open("/proc/%d/stat" % pid).read().rsplit(")", 1)[1].split()
@@ -394,6 +403,11 @@ class Setup:
         self.procs = []
         self.notes = []
 
+    def cpu_pids(self):
+        """The router's processes whose CPU time a frame costs, by name;
+        none for a setup that busy-polls (its time says nothing)."""
+        return {}
+
     def run(self, argv, name, cpu=ROUTER_CPU, env=None):
         p = spawn(in_ns(self.topo.r, argv, cpu),
                   os.path.join(self.tmp, name + ".log"), env=env)
@@ -415,6 +429,15 @@ class Setup:
 
 
 class Demux(Setup):
+    # quasar-demux -x: its XDP classifier (auto, native, generic) or the
+    # user-space demux alone (off).
+    xdp = "auto"
+
+    def __init__(self, b, topo, tmp, extra_routes=(), xdp=None):
+        super().__init__(b, topo, tmp, extra_routes)
+        if xdp:
+            self.xdp = xdp
+
     def start_demux(self):
         # quasard names its cgroups after the directory: make it ours.
         self.statedir = os.path.join(self.tmp, "%s-%s" % (self.topo.prefix,
@@ -423,7 +446,16 @@ class Demux(Setup):
         argv = [self.b + "/bin/quasar-demux", "-S", self.statedir]
         for p in self.topo.ports:
             argv += ["-i", p]
-        self.demux = self.run(argv, "demux")
+        self.demux = self.run(argv + ["-x", self.xdp], "demux")
+
+    def cpu_pids(self):
+        return {"demux": self.demux.pid}
+
+    def demux_stats(self):
+        """demux.stats as a dict (quasar-demux stats -j)."""
+        return json.loads(sh(in_ns(self.topo.r, [
+            self.b + "/bin/quasar-demux", "-S", self.statedir, "stats",
+            "-j"])))
 
 
 class Routelet(Demux):
@@ -464,7 +496,25 @@ class Routelet(Demux):
     def routelet_of(self, name):
         return self.lsps[name]["routelet"]
 
+    def cpu_pids(self):
+        pids = {"demux": self.demux.pid}
+        rl = routelet_pids(os.path.basename(self.statedir),
+                           self.lsp["routelet"])
+        if rl:
+            pids["routelet"] = rl[0]
+        return pids
+
     def stop(self):
+        try:
+            st = self.demux_stats()["counters"]
+            self.notes.append(
+                "demux (-x %s): to_routelet %d (user space), "
+                "xdp_to_routelet %d, xdp_ports %d" % (
+                    self.xdp, st.get("to_routelet", 0),
+                    st.get("xdp_to_routelet", 0), st.get("xdp_ports", 0)))
+        except (RuntimeError, ValueError, KeyError,
+                subprocess.SubprocessError) as e:
+            self.notes.append("demux stats: %s" % e)
         # quasard first (it tears its routelets down), then the demux.
         for p in (self.qd, self.demux):
             stop_proc(p)
@@ -493,6 +543,9 @@ class Qfwd(Setup):
     def __init__(self, b, topo, tmp, extra=(), extra_routes=()):
         super().__init__(b, topo, tmp, extra_routes)
         self.extra = list(extra)
+
+    def cpu_pids(self):
+        return {"qfwd": self.qf.pid} if "-B" not in self.extra else {}
 
     def start(self):
         if len(self.routes) == 1:
