@@ -61,7 +61,10 @@ MULTIARCH := $(shell $(CC) -print-multiarch 2>/dev/null || gcc -print-multiarch 
 BPF_CFLAGS := -target bpf -O2 -g -Wall -Wextra -Werror \
 	      $(if $(MULTIARCH),-I/usr/include/$(MULTIARCH))
 
-NOBUILD_GOALS := clean distclean deps help
+# check, test, demo and bench install the dependencies first (deps), then
+# build in a sub-make, which checks; checking here would stop a fresh
+# machine before it could install anything.
+NOBUILD_GOALS := clean distclean deps help check test demo bench
 ifneq ($(filter-out $(NOBUILD_GOALS),$(or $(MAKECMDGOALS),all)),)
 pkg_missing = $(foreach e,$(1),$(if $(shell $(PKG_CONFIG) --exists \
 	$(word 1,$(subst :, ,$(e))) && echo ok),,$(e)))
