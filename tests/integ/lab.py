@@ -213,5 +213,6 @@ class Lab:
                     p.wait()
         for ns in (self.r, self.src, self.dst):
             sh("ip netns del %s" % ns, check=False)
-        sh("rm -rf %s %s.*.log" % (self.statedir, self.statedir),
+        sh("rm -rf %s %s.*.log %s.cap.pcap" % (self.statedir, self.statedir,
+                                                 self.statedir),
            check=False)
