@@ -458,6 +458,8 @@ vif_tx(struct run *r, uint64_t now)
 int
 run_setup(struct run *r, unsigned nvifs, int vif_wait_ms)
 {
+	const char *ring_env = getenv("QUASAR_RX_RING");
+	int rx_ring_off = ring_env != NULL && strcmp(ring_env, "off") == 0;
 	char ifname[IF_NAMESIZE];
 	struct sigaction sa;
 	unsigned v;
@@ -481,9 +483,14 @@ run_setup(struct run *r, unsigned nvifs, int vif_wait_ms)
 		if (vif_up(ifname, vif_wait_ms) == -1 ||
 		    (r->sock[v] = vif_open(ifname)) == -1)
 			return -1;
-		/* Its ring's socket, while we may still make one. */
-		if (io_ring_prepare(&r->ring[v], (int)if_nametoindex(ifname)) ==
-		    -1)
+		/*
+		 * Its ring's socket, while we may still make one; none when
+		 * QUASAR_RX_RING=off (experiments that want recvmmsg's cost).
+		 */
+		if (rx_ring_off)
+			r->ring[v].refused = 1;
+		else if (io_ring_prepare(&r->ring[v],
+		    (int)if_nametoindex(ifname)) == -1)
 			log_warn("%s: no receive ring, recvmmsg only", ifname);
 	}
 	return 0;

@@ -23,6 +23,14 @@ WHAT = {"mpls": "qfwd, one process",
         "qbe": "quasar-demux's best-effort table",
         "routelet": "quasar-demux -> routelet"}
 CLASS = {"mpls": Qfwd, "qbe": BestEffort, "routelet": Routelet}
+# The set-up the experiments' figures were taken with (docs/results): the
+# demux in user space (quasar-demux -x off) and routelets that receive
+# with recvmmsg (no receive ring).  With the XDP classifier or the rings
+# a routelet's receive work moves off the router's CPU or gets cheaper,
+# the routelets stop being the bottleneck of this lab, and the fairness
+# experiment's CPU weights have nothing left to divide.
+DEMUX_XDP = "off"
+RX_RING = False
 # The experiments' own names: namespaces qx-<random>-{g,r,s} (and
 # qxr-<random>-{h,r,t} for the signalling lab), routers' cgroups qx-<random>.
 PREFIX = "qx"
@@ -39,8 +47,11 @@ def running(key, b, cross=False, routes=None, measured=None):
     def rm():
         shutil.rmtree(tmp, ignore_errors=True)
     on_exit(rm)
+    kw = {"xdp": DEMUX_XDP} if key in ("qbe", "routelet") else {}
     st = CLASS[key](b, topo, tmp, extra_routes=routes(topo) if routes
-                    else ())
+                    else (), **kw)
+    if key == "routelet":
+        st.rx_ring = RX_RING
     for k, v in (measured or {}).items():
         setattr(st.routes[0], k, v)
     try:
