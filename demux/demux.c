@@ -419,7 +419,6 @@ dx_setup(struct dx *d)
 		d->st->port[i].ifindex = d->port[i].ifindex;
 	}
 	d->st->nports = d->nports;
-	dxstats_publish(d->st);
 	d->fwd.lt = &d->lt;
 	d->fwd.be = &d->be;
 	d->fwd.ports = d->port;
@@ -432,6 +431,8 @@ dx_setup(struct dx *d)
 		(void)dx_xdp_start(&d->xdp, d->xdp_mode, d->dir, &d->lt,
 		    d->port, d->nports);
 	dx_xdp_publish(d);
+	/* Only now: a reader that sees us running sees the classifier too. */
+	dxstats_publish(d->st);
 
 	sigemptyset(&block);
 	sigaddset(&block, SIGTERM);
