@@ -598,11 +598,18 @@ def main():
         # ---- a routelet dies and the pool has no other --------------------
         rla = [l["routelet"] for l in R.ctlj("lsp", "show")
                if l["kind"] == "transit" and l["in_label"] == la][0]
+        hc0, rc0 = H.counters(), R.counters()
         os.kill(rl_pid(R, rla), signal.SIGKILL)
+        # By the counters, not A's state: the next Resv refresh from the
+        # tail may bring A up again on the replacement before a poll
+        # sees it down.
         check("A's routelet killed with the pool at its max: the "
               "reservation is torn, the head-end gets a ResvTear",
-              wait_for(lambda: (H.he("A") or {}).get("state") ==
-                       "path-sent", 5), H.he("A"))
+              wait_for(lambda: H.counters()["rx_resvtear"] >
+                       hc0["rx_resvtear"], 5) and
+              R.counters()["tx_resvtear"] > rc0["tx_resvtear"],
+              (H.he("A"), H.counters()["rx_resvtear"],
+               R.counters()["tx_resvtear"]))
         check("A comes back on the routelet the pool makes in its place",
               he_up(H, "A", 8) and [
                   l for l in R.ctlj("lsp", "show") if l["kind"] ==
