@@ -368,15 +368,24 @@ def main(xdp="off"):
         sa.start(), sb.start()
         sa.join(), sb.join()
         t.join()
-        # The held flow's rate between its first and last frame out,
-        # leaving out its first bucketful.
+        # Judged by the kernel's receive stamps at d0.  While the flow is
+        # backlogged the tbf lets one frame out every size/rate s: the
+        # median gap is that rate.  The average between its first and
+        # last frame out (leaving out the first bucketful) must not be
+        # over it; it may be under, when this loaded machine stalls the
+        # Python sender for longer than the tbf's queue lasts (50 ms).
         ta = [tm for tm, fr in zip(times, rx)
               if (parse_mpls(fr) or (0,) * 6)[4] == fa]
         n = len(ta) - 1
-        achieved = (n - 3000 // size) * size / (ta[-1] - ta[0]) \
+        gaps = sorted(b - a for a, b in zip(ta, ta[1:]))
+        held = size / gaps[len(gaps) // 2] if n > 10 and gaps[
+            len(gaps) // 2] > 0 else 0
+        avg = (n - 3000 // size) * size / (ta[-1] - ta[0]) \
             if n > 10 else 0
-        check("a flow at 3x its rate is held to it (+-5%%): %.0f B/s of %d"
-              % (achieved, rate), abs(achieved - rate) <= 0.05 * rate, n)
+        check("a flow at 3x its rate is held to it (+-5%%): %.0f B/s of %d "
+              "while backlogged, %.0f B/s on average" % (held, rate, avg),
+              abs(held - rate) <= 0.05 * rate and 0 < avg <= 1.05 * rate,
+              n)
         check("its neighbour below its rate is untouched",
               len(by_label(rx, fb).get(201, [])) == 1000,
               len(by_label(rx, fb).get(201, [])))
