@@ -297,12 +297,26 @@ def main(xdp="off"):
         # ---- next-hop change in flight loses nothing ---------------------
         rx = []
         f = next_flow()
-        t = threading.Thread(target=lambda: rx.extend(dst.drain(3.0)))
-        t.start()
         sender = threading.Thread(target=send_flow, args=(
             src, p0, s0, 100, 4000), kwargs={"pps": 2000, "size": 100,
                                             "flow": f})
+
+        def receive():
+            # Until the sender is done and its frames are all here, or 3 s
+            # after it: a loaded machine may take longer than 2 s to send
+            # them and hold some in the path for a few hundred ms.
+            last = None
+            while True:
+                rx.extend(dst.drain(0.25))
+                if sender.is_alive():
+                    continue
+                last = last or time.monotonic()
+                if len(by_label(rx, f).get(200, [])) >= 4000 or \
+                        time.monotonic() - last > 3.0:
+                    return
         sender.start()
+        t = threading.Thread(target=receive)
+        t.start()
         time.sleep(1.0)
         lab.ctl("lsp", "set", "A", "nh-mac=02:00:00:00:99:99")
         sender.join()
@@ -353,19 +367,30 @@ def main(xdp="off"):
         rate = 250000       # bytes/s
         size = 500
         lab.ctl("lsp", "set", "A", "rate=%d" % rate, "burst=3000")
-        lab.ctl("lsp", "set", "B", "rate=%d" % rate, "burst=3000")
+        # B's bucket takes what this Python sender bunches up when a
+        # loaded machine stalls it for up to half a second.
+        lab.ctl("lsp", "set", "B", "rate=%d" % rate, "burst=60000")
         rx, times = [], []
         fa, fb = next_flow(), next_flow()
-        t = threading.Thread(target=lambda: rx.extend(dst.drain(6.0,
-                                                                times)))
-        t.start()
         sa = threading.Thread(target=send_flow, args=(
             src, p0, s0, 100, 6000), kwargs={"pps": 3 * rate // size,
                                             "size": size, "flow": fa})
         sb = threading.Thread(target=send_flow, args=(
             src, p0, s0, 101, 1000), kwargs={"pps": rate // size // 2,
                                             "size": size, "flow": fb})
+
+        def receive():
+            # Until both senders are done, and 1.5 s more for what the
+            # shaper and the path still hold.
+            end = None
+            while end is None or time.monotonic() < end:
+                rx.extend(dst.drain(0.25, times))
+                if end is None and not sa.is_alive() and not sb.is_alive():
+                    end = time.monotonic() + 1.5
+        # The socket queues what comes before the reader runs.
         sa.start(), sb.start()
+        t = threading.Thread(target=receive)
+        t.start()
         sa.join(), sb.join()
         t.join()
         # Judged by the kernel's receive stamps at d0.  While the flow is
