@@ -28,7 +28,8 @@
  * The run starts at the first frame of ours; frames in the first -w seconds
  * are ignored (warm-up), then -t seconds are measured (by the frames' own
  * receive stamps, so the window is exact), or -n frames, or until SIGINT or
- * SIGTERM, and then the report goes to stdout.
+ * SIGTERM (frames that reached the ring before the signal still count), and
+ * then the report goes to stdout.
  *
  * Per flow: packets, bytes (frame lengths without FCS), lost (from sequence
  * numbers: max - min + 1 - distinct frames), reordered (arrived after a
@@ -597,7 +598,7 @@ main(int argc, char **argv)
 	uint64_t v, cap = 0, prog_last = 0;
 	unsigned blk = 0;
 	int ch, fd, quiet = 0, want_prog;
-	int64_t t_start, now, next_prog;
+	int64_t t_start, now, next_prog, stop_by = 0;
 
 	log_init("qsink", LOG_TO_STDERR);
 	while ((ch = getopt(argc, argv, "hi:m:n:o:qt:w:")) != -1) {
@@ -686,7 +687,7 @@ main(int argc, char **argv)
 	next_prog = t_start + (int64_t)NSEC_PER_SEC;
 	pfd.fd = fd;
 	pfd.events = POLLIN;
-	while (!stop && !done) {
+	while (!done) {
 		bd = (struct tpacket_block_desc *)(ring +
 		    (size_t)blk * QS_BLOCK_SIZE);
 		if (__atomic_load_n(&bd->hdr.bh1.block_status,
@@ -697,8 +698,19 @@ main(int argc, char **argv)
 			    TP_STATUS_KERNEL, __ATOMIC_RELEASE);
 			blk = (blk + 1) % QS_BLOCK_NR;
 		} else
-			(void)poll(&pfd, 1, QS_POLL_MS);
+			(void)poll(&pfd, 1, stop_by != 0 ? QS_BLOCK_TOV_MS :
+			    QS_POLL_MS);
 		now = (int64_t)clock_mono_ns();
+		/*
+		 * A signal ends the run, but what reached the ring before it
+		 * is reported too: the blocks already ours, and the open one,
+		 * which the kernel hands over within its timeout.  Whoever
+		 * stopped us cannot tell how far behind the ring we were.
+		 */
+		if (stop && stop_by == 0)
+			stop_by = now + (int64_t)QS_DRAIN_NS;
+		if (stop_by != 0 && now >= stop_by)
+			break;
 		if (now >= next_prog) {
 			read_drops(fd);
 			if (want_prog)
