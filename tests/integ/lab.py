@@ -55,40 +55,123 @@ class NetnsSocket:
         # Frames we send must not come back as received.
         self.s.setsockopt(263, 23, 1)   # SOL_PACKET, IGNORE_OUTGOING
         self.s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 24)
+        # The kernel's receive stamp: when this process gets round to a
+        # frame depends on a loaded machine's scheduler, not on the wire.
+        self.s.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
 
     def send(self, frame):
         self.s.send(frame)
 
-    def drain(self, secs, times=None):
-        """Frames received within secs seconds from now; if the list
-        times is given, the kernel's receive stamp of each (seconds,
-        CLOCK_REALTIME) goes to it: when this process reads a frame says
-        little on a loaded machine."""
+    def drain(self, secs, times=None, until=None, quiet=0.0):
+        """Frames received within secs seconds from now; the kernel's
+        receive time of each (seconds, CLOCK_REALTIME) goes to the list
+        times if one is given.  until(frames), if given, is asked after
+        each frame and every 0.1 s: once it is true the wait ends early,
+        after quiet seconds more without a frame (strays still show)."""
         out = []
-        end = time.monotonic() + secs
-        if times is not None:
-            self.s.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
+        deadline = end = time.monotonic() + secs
+        done = False
         while True:
-            left = end - time.monotonic()
+            now = time.monotonic()
+            if not done and until is not None and until(out):
+                done = True
+                end = min(deadline, now + quiet)
+            left = end - now
             if left <= 0:
                 return out
-            self.s.settimeout(left)
+            self.s.settimeout(left if until is None else min(left, 0.1))
             try:
-                frame, anc, _, _ = self.s.recvmsg(65535,
-                                                  socket.CMSG_SPACE(16))
+                data, anc, _, _ = self.s.recvmsg(65535,
+                                                 socket.CMSG_SPACE(16))
             except socket.timeout:
-                return out
-            out.append(frame)
+                continue
+            out.append(data)
             if times is not None:
-                stamp = [struct.unpack("qq", d[:16]) for lvl, typ, d in anc
-                         if lvl == socket.SOL_SOCKET and
-                         typ == SO_TIMESTAMPNS]
-                if not stamp:
-                    raise RuntimeError("a frame without its receive stamp")
-                times.append(stamp[0][0] + stamp[0][1] / 1e9)
+                times.append(_stamp(anc))
+            if done:
+                end = min(deadline, time.monotonic() + quiet)
 
     def close(self):
         self.s.close()
+
+
+def _stamp(anc):
+    for lvl, typ, data in anc:
+        if lvl == socket.SOL_SOCKET and typ == SO_TIMESTAMPNS and \
+                len(data) >= 16:
+            sec, nsec = struct.unpack("qq", data[:16])
+            return sec + nsec / 1e9
+    raise RuntimeError("a frame without its receive stamp")
+
+
+def pcap_count(path):
+    """How many packets a pcap file holds so far (a partly written last
+    record does not count)."""
+    try:
+        with open(path, "rb") as f:
+            b = f.read()
+    except OSError:
+        return 0
+    if len(b) < 24:
+        return 0
+    end = "<" if b[:4] in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1") \
+        else ">"
+    n, off = 0, 24
+    while off + 16 <= len(b):
+        incl, = struct.unpack(end + "I", b[off + 8:off + 12])
+        if off + 16 + incl > len(b):
+            break
+        n += 1
+        off += 16 + incl
+    return n
+
+
+class Capture:
+    """tcpdump -U -w path on ifname in namespace ns, started only once it
+    says it is listening: a capture begun on a loaded machine must not
+    miss the frames a test sends right after.  Immediate mode: each frame
+    goes to the file as it comes, not when the kernel's buffer times
+    out."""
+
+    def __init__(self, ns, ifname, path, expr, timeout=30):
+        self.path = path
+        self.err = path + ".err"
+        with open(self.err, "w") as err:
+            self.p = subprocess.Popen(
+                ["nsenter", "--net=/run/netns/" + ns, "tcpdump",
+                 "--immediate-mode", "-i", ifname, "-U", "-w", path, expr],
+                stdout=subprocess.DEVNULL, stderr=err)
+        end = time.monotonic() + timeout
+        while "listening on" not in self.log():
+            if self.p.poll() is not None or time.monotonic() > end:
+                why = self.log()
+                self.stop()
+                raise RuntimeError("tcpdump on %s did not start: %s" % (
+                    ifname, why))
+            time.sleep(0.02)
+
+    def log(self):
+        try:
+            with open(self.err) as f:
+                return f.read()
+        except OSError:
+            return ""
+
+    def stop(self, want=0, timeout=10):
+        """Ends the capture once the file holds want packets (or timeout
+        seconds have passed); the number it holds."""
+        end = time.monotonic() + timeout
+        while pcap_count(self.path) < want and time.monotonic() < end and \
+                self.p.poll() is None:
+            time.sleep(0.05)
+        if self.p.poll() is None:
+            self.p.terminate()
+            self.p.wait()
+        try:
+            os.unlink(self.err)
+        except OSError:
+            pass
+        return pcap_count(self.path)
 
 
 def mac_bytes(m):
