@@ -632,25 +632,37 @@ def main():
         try:
             H.ctl("lsp", "add", "F1", "to=10.97.2.1", "rate=5000000")
             H.ctl("lsp", "add", "F2", "to=10.97.2.1", "rate=5000000")
-            time.sleep(0.4)
+            ftun = [(H.he(n) or {}).get("tunnel_id") for n in ("F1", "F2")]
+            # Both Paths through the router (it sends a Path on as it
+            # makes the state) before the tail may answer either: else
+            # the second could meet the first's reservation as a PathErr.
+            check("F1 and F2: both Paths passed the router while the tail "
+                  "was stopped", wait_for(lambda: len([
+                      x for x in transit(R) if x["tunnel_id"] in ftun]) ==
+                      2, 10), transit(R))
         finally:
             os.kill(T.quasard.pid, signal.SIGCONT)
-        ups = wait_for(lambda: sum(1 for n in ("F1", "F2")
-                                   if (H.he(n) or {}).get("state") == "up"),
-                       5)
-        time.sleep(1)
-        rx1 = R.counters()
-        ftun = [(H.he(n) or {}).get("tunnel_id") for n in ("F1", "F2")]
-        terr = [x.get("error") for x in T.ctlj("rsvp", "show", "rsb")
-                if x.get("error") and x["tunnel_id"] in ftun]
+
+        def f_up():
+            return sum(1 for n in ("F1", "F2")
+                       if (H.he(n) or {}).get("state") == "up")
+
+        def resverr():
+            """The router's ResvErr count and the tail's errors for F1
+            and F2, once the count has moved and a 1/2 is among them."""
+            n = R.counters()["tx_resverr"]
+            terr = [x.get("error") for x in T.ctlj("rsvp", "show", "rsb")
+                    if x.get("error") and x["tunnel_id"] in ftun]
+            ok = n > rx0["tx_resverr"] and any(
+                e["code"] == ERR_ADMISSION and e["value"] == V_BW
+                for e in terr)
+            return ok and (n, terr)
         check("second of two Resvs refused at the router: ResvErr "
               "Admission Control failure (1/2) reaches the tail",
-              rx1["tx_resverr"] > rx0["tx_resverr"] and
-              any(e["code"] == ERR_ADMISSION and e["value"] == V_BW
-                  for e in terr), (rx1["tx_resverr"], terr))
+              wait_for(resverr, 10), (R.counters()["tx_resverr"],
+                                      T.ctlj("rsvp", "show", "rsb")))
         check("... and only one of them is up",
-              sum(1 for n in ("F1", "F2")
-                  if (H.he(n) or {}).get("state") == "up") == 1, ups)
+              wait_for(lambda: f_up() == 1, 10), f_up())
         ip, mp = flow_a()
         check("A keeps forwarding", len(ip) == 20, len(ip))
         H.ctl("lsp", "del", "F1")
