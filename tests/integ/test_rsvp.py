@@ -27,7 +27,7 @@ import time
 import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from lab import NetnsSocket, mpls_frame, sh, socket_in
+from lab import Capture, NetnsSocket, mpls_frame, sh, socket_in
 
 RESULTS = []
 R_MS = 1000
@@ -265,12 +265,28 @@ def received(frames, flow):
     return ip, mp
 
 
-def he_up(node, name, secs=10):
+def arrive(sock, flow, n, secs=10.0):
+    """received() at sock once n frames of flow have come, popped or
+    labelled (or secs have passed: a routelet on a loaded machine is not
+    prompt), and a moment more so that strays show too."""
+    pos, got = [0], [0]
+
+    def enough(frames):
+        for f in frames[pos[0]:]:
+            a, b = ip_frame_info(f), mpls_frame_info(f)
+            if (a and a[0] == flow) or (b and b[2] == flow):
+                got[0] += 1
+        pos[0] = len(frames)
+        return got[0] >= n
+    return received(sock.drain(secs, until=enough, quiet=0.2), flow)
+
+
+def he_up(node, name, secs=20):
     return wait_for(lambda: (node.he(name) or {}).get("state") == "up",
                     secs)
 
 
-def he_error(node, name, secs=8):
+def he_error(node, name, secs=20):
     def err():
         l = node.he(name)
         return l and l.get("error") and l["state"] == "down" and l
@@ -390,11 +406,8 @@ def main():
         t0 = json.loads(sh("ip -j link show t0", ns=T.ns))[0]["address"]
         for ifc, ns in (("p0", R.ns), ("p1", R.ns)):
             path = "%s.%s.pcap" % (R.statedir, ifc)
-            caps.append((path, subprocess.Popen(
-                ["ip", "netns", "exec", ns, "tcpdump", "-i", ifc, "-U",
-                 "-w", path, "ip proto 46 or mpls"],
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)))
-        time.sleep(1)
+            caps.append((path, Capture(ns, ifc, path,
+                                       "ip proto 46 or mpls")))
         hs = NetnsSocket(H.ns, "h0")
         ts = NetnsSocket(T.ns, "t0")
         socks += [hs, ts]
@@ -437,15 +450,14 @@ def main():
         check("tail-end: A's reservation was confirmed (ResvConf)",
               wait_for(lambda: any(
                   b["confirmed"] for b in T.ctlj("rsvp", "show", "rsb")
-                  if b["tunnel_id"] == a["tunnel_id"]), 3), rsb)
+                  if b["tunnel_id"] == a["tunnel_id"]), 10), rsb)
         used = R.ctlj("pool", "show")["used"]
 
         # ---- its traffic goes through the routelet ---------------------
         def flow_a(n=20):
             f = next_flow()
             send(hs, p0, h0, la, n, f)
-            ip, mp = received(ts.drain(1.0), f)
-            return ip, mp
+            return arrive(ts, f, n)
         ip, mp = flow_a()
         check("A: %d labelled frames from the head-end arrive popped at the "
               "tail, TTL 63" % 20, len(ip) == 20 and not mp and
@@ -467,7 +479,7 @@ def main():
         H.ctl("lsp", "set", "A", "rate=2000000", "peak=3000000")
         check("lsp set A rate=2 MB/s: the router's reservation follows",
               wait_for(lambda: (rsb_of(R, a["tunnel_id"]) or {}).get(
-                  "rate") == 2000000 and p1_reserved() == 2000000, 4),
+                  "rate") == 2000000 and p1_reserved() == 2000000, 10),
               (rsb_of(R, a["tunnel_id"]), p1_reserved()))
         rl2 = [l for l in R.ctlj("lsp", "show")
                if l["kind"] == "transit" and l["in_label"] == la]
@@ -481,7 +493,7 @@ def main():
         H.ctl("lsp", "set", "A", "rate=50000000", "peak=50000000")
         check("a rate p1 cannot take: ResvErr 1/2 to the tail, the old "
               "reservation kept", wait_for(lambda: (rsb_of(
-                  T, a["tunnel_id"]) or {}).get("error"), 4) and
+                  T, a["tunnel_id"]) or {}).get("error"), 10) and
               rsb_of(T, a["tunnel_id"])["error"]["code"] == ERR_ADMISSION
               and rsb_of(T, a["tunnel_id"])["error"]["value"] == V_BW and
               rsb_of(R, a["tunnel_id"])["rate"] == 2000000 and
@@ -491,7 +503,7 @@ def main():
         check("A forwards on its old reservation", len(ip) == 20, len(ip))
         H.ctl("lsp", "set", "A", "rate=1000000", "peak=2000000")
         check("and back to 1 MB/s", wait_for(
-            lambda: p1_reserved() == 1000000, 4), p1_reserved())
+            lambda: p1_reserved() == 1000000, 10), p1_reserved())
 
         # ---- an ERO, Guaranteed service and Explicit NULL ---------------
         H.ctl("lsp", "add", "B", "to=10.97.2.1", "rate=200000",
@@ -510,7 +522,7 @@ def main():
               rsbb[0]["out_label"] == 0 and rsbb[0]["qos"], rsbb)
         f = next_flow()
         send(hs, p0, h0, b["out_label"], 10, f)
-        ip, mp = received(ts.drain(1.0), f)
+        ip, mp = arrive(ts, f, 10)
         check("B: frames reach the tail with label 0 (IPv4 Explicit "
               "NULL), TTL 63", len(mp) == 10 and
               all(x[0] == 0 and x[1] == 63 for x in mp), (len(ip), mp[:2]))
@@ -547,7 +559,7 @@ def main():
               R.ctlj("pool", "show"))
         f = next_flow()
         send(hs, p0, h0, c["out_label"], 10, f)
-        ip, mp = received(ts.drain(1.0), f)
+        ip, mp = arrive(ts, f, 10)
         check("C: frames switched by the demux reach the tail popped",
               len(ip) == 10, (len(ip), len(mp)))
 
@@ -587,7 +599,7 @@ def main():
         H.ctl("lsp", "add", "D", "to=10.97.2.1", "rate=100000")
         check("QoS LSP D takes the pool's last routelet",
               he_up(H, "D") and wait_for(lambda: R.ctlj(
-                  "pool", "show")["used"] == 3, 3), R.ctlj("pool", "show"))
+                  "pool", "show")["used"] == 3, 10), R.ctlj("pool", "show"))
         H.ctl("lsp", "add", "E", "to=10.97.2.1", "rate=100000")
         x = he_error(H, "E")
         check("pool at its maximum: PathErr Admission Control failure, "
@@ -606,12 +618,12 @@ def main():
         check("A's routelet killed with the pool at its max: the "
               "reservation is torn, the head-end gets a ResvTear",
               wait_for(lambda: H.counters()["rx_resvtear"] >
-                       hc0["rx_resvtear"], 5) and
+                       hc0["rx_resvtear"], 10) and
               R.counters()["tx_resvtear"] > rc0["tx_resvtear"],
               (H.he("A"), H.counters()["rx_resvtear"],
                R.counters()["tx_resvtear"]))
         check("A comes back on the routelet the pool makes in its place",
-              he_up(H, "A", 8) and [
+              he_up(H, "A") and [
                   l for l in R.ctlj("lsp", "show") if l["kind"] ==
                   "transit" and l["in_label"] == H.he("A")["out_label"]
                   and l["routelet"] not in (None, rla)], H.he("A"))
@@ -620,7 +632,7 @@ def main():
         check("A forwards on its new routelet", len(ip) == 20, len(ip))
         H.ctl("lsp", "del", "D")
         check("D torn down: its routelet back in the pool",
-              wait_for(lambda: R.ctlj("pool", "show")["used"] == 2, 3),
+              wait_for(lambda: R.ctlj("pool", "show")["used"] == 2, 10),
               R.ctlj("pool", "show"))
 
         # ---- a Resv that no longer fits: ResvErr -------------------------
@@ -676,7 +688,8 @@ def main():
         msg[2:4] = struct.pack("!H", (csum(bytes(msg)) + 1) & 0xffff)
         rsvp_raw(H.ns, "10.97.1.1", "10.97.1.254", bytes(msg))
         rsvp_raw(H.ns, "10.97.1.1", "10.97.1.254", b"\x10\x02\x00")
-        time.sleep(0.5)
+        wait_for(lambda: R.counters()["rx_malformed"] >=
+                 before[0]["rx_malformed"] + 2, 10)
         after = (R.counters(), len(transit(R)))
         check("malformed RSVP is counted and dropped, state untouched",
               after[0]["rx_malformed"] >= before[0]["rx_malformed"] + 2 and
@@ -691,7 +704,9 @@ def main():
         rsvp_ra(H.ns, "10.97.2.1", rsvp_msg(1, path_objs(
             777, 7, "10.97.2.1", "10.97.1.1", "10.97.1.1"), send_ttl=64),
             ttl=63)
-        time.sleep(0.5)
+        wait_for(lambda: R.counters()["rx_non_rsvp_hop"] >
+                 c0["rx_non_rsvp_hop"] and R.counters()["tx_patherr"] >
+                 c0["tx_patherr"], 10)
         c1 = R.counters()
         check("a Path whose IP TTL is not its send_TTL (a non-RSVP hop): "
               "counted, PathErr 24/8, no state",
@@ -702,7 +717,9 @@ def main():
         rsvp_ra(H.ns, "10.97.2.1", rsvp_msg(1, path_objs(
             778, 7, "10.97.2.1", "10.97.1.1", "10.97.1.1",
             [obj(100, 1, b"QSAR")])), ttl=64)
-        time.sleep(0.5)
+        wait_for(lambda: R.counters()["reasons"]["unknown_class"] >
+                 c1["reasons"]["unknown_class"] and
+                 R.counters()["tx_patherr"] > c1["tx_patherr"], 10)
         c2 = R.counters()
         check("a Path with an unknown class 0bbbbbbb: PathErr 13, no state",
               c2["reasons"]["unknown_class"] ==
@@ -716,7 +733,7 @@ def main():
             [obj(0xfc, 1, b"QSARTEST")])), ttl=64)
         check("a Path with an unknown class 11bbbbbb is passed on to the "
               "tail", wait_for(lambda: [
-                  x for x in T.sessions() if x["tunnel_id"] == 779], 3),
+                  x for x in T.sessions() if x["tunnel_id"] == 779], 10),
               T.sessions())
         tear = rsvp_msg(5, path_objs(779, 7, "10.97.2.1", "10.97.1.1",
                                      "10.97.1.1")[0:2] + path_objs(
@@ -724,7 +741,7 @@ def main():
         rsvp_ra(H.ns, "10.97.2.1", tear, ttl=64)
         check("... and its PathTear clears it on the way",
               wait_for(lambda: not [x for x in transit(R) + T.sessions()
-                                    if x["tunnel_id"] == 779], 3),
+                                    if x["tunnel_id"] == 779], 10),
               T.sessions())
 
         # ---- a neighbour that stops Hellos --------------------------------
@@ -739,8 +756,7 @@ def main():
         try:
             down = wait_for(lambda: [
                 n for n in R.ctlj("rsvp", "show", "neighbors")
-                if n["addr"] == "10.97.2.1" and n["state"] == "down"],
-                HELLO_MS * HELLO_MISSES / 1000.0 + 3)
+                if n["addr"] == "10.97.2.1" and n["state"] == "down"], 20)
             took = time.monotonic() - t_stop
             c1 = R.counters()
             # By the order of events, not the clock: the reservations the
@@ -755,28 +771,28 @@ def main():
             check("router: its reservations torn at once, routelets back",
                   c1["nbr_down"] == c0["nbr_down"] + 1 and
                   wait_for(lambda: R.ctlj("pool", "show")["used"] == 0,
-                           2) and all(s["state"] == "path"
-                                      for s in transit(R)),
+                           10) and all(s["state"] == "path"
+                                       for s in transit(R)),
                   (c1["nbr_down"], R.ctlj("pool", "show")["used"],
                    [s["state"] for s in transit(R)]))
             check("head-end: A lost its reservation (ResvTear), Path kept",
                   wait_for(lambda: (H.he("A") or {}).get("state") ==
-                           "path-sent", 2), H.he("A"))
+                           "path-sent", 10), H.he("A"))
         finally:
             os.kill(T.quasard.pid, signal.SIGCONT)
         check("tail back: Hellos up again and A up again with a new "
               "routelet", wait_for(lambda: [
                   n for n in R.ctlj("rsvp", "show", "neighbors")
-                  if n["addr"] == "10.97.2.1" and n["state"] == "up"], 5)
-              and he_up(H, "A", 8), H.he("A"))
+                  if n["addr"] == "10.97.2.1" and n["state"] == "up"], 15)
+              and he_up(H, "A"), H.he("A"))
         a = H.he("A")
         la = a["out_label"]
         ip, mp = flow_a()
         check("A forwards again", len(ip) == 20, len(ip))
 
         # ---- soft state: the head-end stops refreshing --------------------
-        he_up(H, "B", 5)
-        he_up(H, "C", 5)
+        he_up(H, "B")
+        he_up(H, "C")
         check("before: three transit sessions, two routelets",
               len(transit(R)) == 3 and R.ctlj("pool", "show")["used"] == 2,
               (len(transit(R)), R.ctlj("pool", "show")["used"]))
@@ -825,7 +841,7 @@ def main():
             check("router: best-effort entry gone",
                   str(c["out_label"]) not in be.split(), be)
             check("tail-end: state torn by the router's PathTear",
-                  wait_for(lambda: not T.sessions(), 2), T.sessions())
+                  wait_for(lambda: not T.sessions(), 10), T.sessions())
         finally:
             os.kill(H.quasard.pid, signal.SIGCONT)
 
@@ -837,7 +853,7 @@ def main():
                        inl.get(H.he(n)["tunnel_id"]) ==
                        H.he(n)["out_label"] for n in ("A", "B", "C"))
         check("head-end back: its LSPs are signalled again, new labels",
-              wait_for(resignalled, 10), [H.he(n) for n in ("A", "B", "C")])
+              wait_for(resignalled, 20), [H.he(n) for n in ("A", "B", "C")])
         la = H.he("A")["out_label"]
         ip, mp = flow_a()
         check("A forwards again", len(ip) == 20, len(ip))
@@ -846,15 +862,13 @@ def main():
         for n in ("A", "B", "C"):
             H.ctl("lsp", "del", n)
         check("lsp del at the head-end: PathTear clears router and tail",
-              wait_for(lambda: not transit(R) and not T.sessions(), 3) and
-              R.ctlj("pool", "show")["used"] == 0,
+              wait_for(lambda: not transit(R) and not T.sessions() and
+                       R.ctlj("pool", "show")["used"] == 0, 10),
               (transit(R), T.sessions()))
 
         # ---- the capture ---------------------------------------------------
-        time.sleep(1)
         for path, p in caps:
-            p.terminate()
-            p.wait()
+            p.stop()
         types, bad, bad_sum, no_ra, errs, nsum = set(), 0, 0, 0, set(), 0
         for path, p in caps:
             t_, b_, s_, r_, e_, n_ = rsvp_pcap_check(path)
@@ -891,9 +905,7 @@ def main():
         check("test ran to the end", False)
     finally:
         for path, p in caps:
-            if p.poll() is None:
-                p.terminate()
-                p.wait()
+            p.stop()
         for s in socks:
             s.close()
         failed = any(not ok for _, ok in RESULTS)
