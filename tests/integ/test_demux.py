@@ -650,20 +650,28 @@ def run_mode(build, xdp, results):
     def t_update_under_traffic():
         src, dst, rl = lab.agents["src"], lab.agents["dst"], lab.agents["rl"]
         lab.cli("table", "add", "100", "vif7.0")
-        n = 400
+        n = 1000
         # Each body starts with its sequence number, right after the label.
         frames = [mpls_frame([(100, 64, 0)], struct.pack("!I", i) + payload("live"))
                   for i in range(n)]
         t = threading.Thread(target=src.send, args=(frames, 2000))
         t.start()
-        time.sleep(0.25)
+
+        def some_at(agent, k=20, timeout=10):
+            # Each change once frames have been seen to take the way
+            # before it, not after a fixed while: a loaded machine's
+            # sender may not have begun.
+            end = time.monotonic() + timeout
+            while len(only(agent.dump())) < k and time.monotonic() < end:
+                time.sleep(0.02)
+        some_at(rl)
         # The best-effort entry first: while the demux table still has the
         # label it wins, so the switch-over below is a single store.
         lab.cli("be", "add", "100", "swap", "200", MAC["dst"], "1")
         lab.cli("table", "del", "100")
-        time.sleep(0.25)
+        some_at(dst)
         lab.cli("be", "add", "100", "swap", "201", MAC["dst"], "1")
-        t.join(30)
+        t.join(60)
         check(not t.is_alive(), "sender stuck")
         r = only(settle(rl, 1, 0.5))
         d = only(settle(dst, n - len(r)))
