@@ -245,6 +245,7 @@ class Relay(threading.Thread):
         self.delay, self.dup, self.swap, self.drop = (delay, set(dup),
                                                       set(swap), set(drop))
         self.stop = threading.Event()
+        self.sent = 0
         self.rx = socket_in(ns, "r0", ETH_P_ALL)
         self.rx.setsockopt(SOL_PACKET, PACKET_IGNORE_OUTGOING, 1)
         self.rx.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 23)
@@ -263,6 +264,7 @@ class Relay(threading.Thread):
             now = time.monotonic()
             while q and q[0][0] <= now:
                 self.tx.send(q.popleft()[1])
+                self.sent += 1
             wait = q[0][0] - now if q else 0.05
             self.rx.settimeout(max(wait, 0.0002))
             try:
@@ -287,6 +289,15 @@ class Relay(threading.Thread):
                     q.append((due, o))
                 else:
                     self.tx.send(o)
+                    self.sent += 1
+
+    def wait_sent(self, n, timeout=20):
+        """Until n frames have gone on: the relay is a thread of this
+        process, which a loaded machine may hold back well past the
+        moment qgen is done."""
+        end = time.monotonic() + timeout
+        while self.sent < n and time.monotonic() < end:
+            time.sleep(0.02)
 
     def halt(self):
         self.stop.set()
@@ -534,6 +545,8 @@ def case_delay(build, netem):
                              "-f", "id=1,label=100,rate=500,size=100",
                              "-f", "id=2,label=0,rate=250,size=100",
                              "-t", "2")
+        if relay and sent:
+            relay.wait_sent(sent[1]["sent"] + sent[2]["sent"])
         time.sleep(0.5)
         _, out = sink.finish()
         rep = by_flow(json.loads(out))
@@ -564,6 +577,8 @@ def case_reorder(build):
                              "-f", "id=1,label=100,rate=500,size=100",
                              "-f", "id=2,label=0,rate=500,size=100",
                              "-n", "500")
+        # 1000 frames on: one duplicated, one dropped.
+        relay.wait_sent(1000)
         time.sleep(0.3)
         _, out = sink.finish()
         rep = by_flow(json.loads(out))
