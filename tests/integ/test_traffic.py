@@ -9,8 +9,9 @@ Cases:
   usage       bad arguments are refused with status 2 and a message
   basic       two flows (label 100 at 2000 pps, plain IPv4 at 1000 pps) over
               a veth pair: counts equal what qgen sent, nothing lost or
-              reordered, latency positive and under 50 ms, jitter finite,
-              the right labels seen
+              reordered, latency positive and ordered (p50 under 50 ms,
+              none a second: a loaded machine can hold one frame up for
+              tens of ms), jitter finite, the right labels seen
   loss        a tc filter drops flow 1's frames whose seq % 100 == 42
               (exactly 40 of 4000, never the first or last) -- netem's
               random loss could not be checked exactly -- once in a middle
@@ -25,7 +26,9 @@ Cases:
   garbage     random and truncated frames mixed with a real flow: qsink
               survives, counts them foreign, and the flow's figures are
               unchanged
-  limits      qsink -n stops after n frames; -w/-t measure a window
+  limits      qsink -n stops after n frames; -w/-t measure a window: the
+              frames the kernel stamped inside it, as a tap beside qsink
+              sees them (one either side at an edge)
 
 Prints "PASS: name" or "FAIL: name: detail" per check and ends with
 "traffic: N passed, N failed"; the status is non-zero when any failed.
@@ -228,11 +231,63 @@ def lat_sane(f):
                            "lat_max_us")]
     mean = f.get("lat_mean_us")
     return (all(isinstance(v, (int, float)) for v in vals + [mean]) and
-            0 < vals[0] <= vals[1] <= vals[2] <= vals[3] < 50000 and
-            vals[0] <= mean <= vals[3])
+            0 < vals[0] <= vals[1] <= vals[2] <= vals[3] < 1e6 and
+            vals[1] < 50000 and vals[0] <= mean <= vals[3])
 
 
 # ---- a relay in its own namespace: a delay line, or a few set changes ----
+
+SO_TIMESTAMPNS = 35
+QT_MAGICS = (0x51544d31, 0x51545231)    # tools/qtraffic.h: QT_MAGIC_*
+
+
+class Tap(threading.Thread):
+    """The kernel's receive stamps (s, CLOCK_REALTIME) of qgen's frames on
+    ifname in namespace ns, by flow: the same stamps qsink's ring gives,
+    as the kernel takes one per frame for every socket that asks."""
+
+    def __init__(self, ns, ifname):
+        super().__init__(daemon=True)
+        self.got = []           # (stamp, flow)
+        self.stop = threading.Event()
+        self.s = socket_in(ns, ifname, ETH_P_ALL)
+        self.s.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
+        self.s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 23)
+        self.s.settimeout(0.05)
+        self.start()
+
+    def run(self):
+        while not self.stop.is_set():
+            try:
+                data, anc, _, _ = self.s.recvmsg(64, socket.CMSG_SPACE(16))
+            except socket.timeout:
+                continue
+            # One label or none, then IPv4 and UDP: qgen's header.
+            at = {b"\x88\x47": 46, b"\x08\x00": 42}.get(data[12:14])
+            if at is None or len(data) < at + 8 or struct.unpack(
+                    "!I", data[at:at + 4])[0] not in QT_MAGICS:
+                continue
+            flow, = struct.unpack("!I", data[at + 4:at + 8])
+            for lvl, typ, d in anc:
+                if lvl == socket.SOL_SOCKET and typ == SO_TIMESTAMPNS:
+                    sec, nsec = struct.unpack("qq", d[:16])
+                    self.got.append((sec + nsec / 1e9, flow))
+
+    def stamps(self, flow=None):
+        return [t for t, f in self.got if flow is None or f == flow]
+
+    def pps(self, flow):
+        """(n - 1) / span over flow's first to last stamp, as qsink's."""
+        st = self.stamps(flow)
+        return (len(st) - 1) / (st[-1] - st[0]) if len(st) > 1 and \
+            st[-1] > st[0] else 0.0
+
+    def halt(self):
+        self.stop.set()
+        if self.is_alive():
+            self.join(timeout=5)
+        self.s.close()
+
 
 class Relay(threading.Thread):
     """Forwards frames r0 -> r1 in namespace ns.  Holds each delay seconds;
@@ -383,7 +438,9 @@ def case_usage(build):
 
 def case_basic(build):
     net = Net()
+    tap = None
     try:
+        tap = Tap(net.s, "s0")
         sink = Sink(build, net.s, "-o", "json")
         rc, sent, err = qgen(build, net.g,
                              "-f", "id=1,label=100,rate=2000,size=200",
@@ -391,6 +448,7 @@ def case_basic(build):
                              "-t", "2")
         time.sleep(0.3)
         src, out = sink.finish()
+        tap.halt()
         check("basic: qgen exit 0", rc == 0, err.strip())
         check("basic: qgen sent 4000 + 2000 on schedule",
               sent and sent[1]["sent"] == 4000 and sent[2]["sent"] == 2000
@@ -421,19 +479,26 @@ def case_basic(build):
             check(n + "no loss, reordering or duplicates",
                   f["lost"] == 0 and f["reordered"] == 0 and
                   f["duplicates"] == 0, f)
-            check(n + "latency positive, ordered, under 50 ms",
+            check(n + "latency positive, ordered, p50 under 50 ms",
                   lat_sane(f), f)
             check(n + "jitter finite", isinstance(f["jitter_us"], float)
                   and math.isfinite(f["jitter_us"]) and
                   0 <= f["jitter_us"] < 50000, f["jitter_us"])
             check(n + "labels_seen %s" % labels, f["labels_seen"] == labels,
                   f["labels_seen"])
-            check(n + "pps within 2%% of %d" % rate,
-                  abs(f["pps"] - rate) <= rate * 0.02, f["pps"])
+            # The rate the frames came at, by the kernel's stamps: a
+            # loaded machine can hold qgen's last frame up by tens of ms,
+            # which moves the span, not qsink's arithmetic.
+            got = tap.pps(fid)
+            check(n + "pps as the frames came (%.1f), within 10%% of %d" % (
+                got, rate), abs(f["pps"] - got) <= got * 0.005 and
+                abs(got - rate) <= rate * 0.1, (f["pps"], got))
             check(n + "bps == pps x %d" % size,
                   abs(f["bps"] - f["pps"] * size) <= 1, f["bps"])
         sink.remove()
     finally:
+        if tap:
+            tap.halt()
         net.close()
 
 
@@ -670,6 +735,7 @@ def case_garbage(build):
 
 def case_limits(build):
     net = Net()
+    tap = None
     try:
         # -n: stops by itself after exactly n frames.
         sink = Sink(build, net.s, "-o", "json", "-n", "500")
@@ -680,7 +746,7 @@ def case_limits(build):
                              stderr=subprocess.DEVNULL)
         PROCS.append(g)
         try:
-            src, out = sink.finish(sig=False, timeout=2.5)
+            src, out = sink.finish(sig=False, timeout=15)
             ok = src == 0
         except subprocess.TimeoutExpired:
             src, out = sink.finish()
@@ -692,7 +758,10 @@ def case_limits(build):
         PROCS.remove(g)
         sink.remove()
 
-        # -w 0.5 -t 1: the second after the first half second.
+        # -w 0.5 -t 1: the second after the first half second, by the
+        # frames' receive stamps.  How many frames that holds is up to
+        # how steadily a loaded machine let qgen send; the tap says.
+        tap = Tap(net.s, "s0")
         sink = Sink(build, net.s, "-o", "json", "-w", "0.5", "-t", "1")
         g = subprocess.Popen(["ip", "netns", "exec", net.g,
                               build + "/bin/qgen", "-i", "g0", "-q", "-f",
@@ -701,22 +770,34 @@ def case_limits(build):
                              stderr=subprocess.DEVNULL)
         PROCS.append(g)
         try:
-            src, out = sink.finish(sig=False, timeout=2.8)
+            src, out = sink.finish(sig=False, timeout=15)
             ok = src == 0
         except subprocess.TimeoutExpired:
             src, out = sink.finish()
             ok = False
+        g.wait(timeout=10)
+        tap.halt()
+        st = tap.stamps()
+        t0 = st[0] if st else 0
+        warm = sum(1 for t in st if t < t0 + 0.5)
+        win = sum(1 for t in st if t0 + 0.5 <= t < t0 + 1.5)
         rep = json.loads(out)
         n = sum(f["packets"] for f in rep)
-        check("limits: qsink -w 0.5 -t 1 stops by itself, 1000 +- 2 frames",
-              ok and 998 <= n <= 1002, (src, n))
+        # One either side: qsink moves each stamp onto CLOCK_MONOTONIC
+        # by an offset it reads once a block.
+        check("limits: qsink -w 0.5 -t 1 stops by itself with the frames "
+              "stamped in that second (%d; the tap's %d of %d seen)" % (
+                  n, win, len(st)),
+              ok and win > 0 and abs(n - win) <= 1, (src, n, win))
         m = re.search(r"(\d+) in warm-up", sink.stderr())
-        check("limits: about 500 frames in the warm-up", m and
-              495 <= int(m.group(1)) <= 505, sink.stderr()[-300:])
-        g.wait(timeout=10)
+        check("limits: the frames of the first half second in the warm-up "
+              "(the tap's %d)" % warm, m and warm > 0 and
+              abs(int(m.group(1)) - warm) <= 1, sink.stderr()[-300:])
         PROCS.remove(g)
         sink.remove()
     finally:
+        if tap:
+            tap.halt()
         net.close()
 
 
