@@ -555,7 +555,9 @@ def case_crash(build, name):
     rl = routelet_pids("ql-%s-" % name)
     for p in core:
         os.kill(p["pid"], signal.SIGKILL)
-    time.sleep(0.3)
+    # Until they have gone (a killed process may take a while to release
+    # its XDP links and sockets on a loaded machine), not a fixed while.
+    qlab.lab.wait_gone([(p["pid"], p.get("start")) for p in core], 30)
     nsprefix = "ql-%s-" % name
     alive_rl = [p for p in rl if os.path.exists("/proc/%d" % p)]
     frozen = [f for f in glob.glob("/sys/fs/cgroup/freezer/%s*/rl*/"
