@@ -44,6 +44,7 @@ import importlib.util
 import json
 import os
 import random
+import re
 import signal
 import socket
 import subprocess
@@ -499,21 +500,26 @@ def case_chain(build, name):
                                 for v in xdp.values()), xdp)
     lab = qlab.Lab.open(name=name)
     chain_lsps(lab)
-    sink = lab.spawn("sink", [lab.bin("qsink"), "-i", "eth0", "-o", "json",
-                              "-q"], "qsink", stdout=subprocess.PIPE)
-    end = time.monotonic() + 5
+    # Not -q: qgen starts only once qsink says it is listening.
+    sink = lab.spawn("sink", [lab.bin("qsink"), "-i", "eth0", "-o", "json"],
+                     "qsink", stdout=subprocess.PIPE)
+    end = time.monotonic() + 30
     while "listening" not in open(sink.qlab_log).read() and \
-            time.monotonic() < end:
+            time.monotonic() < end and sink.poll() is None:
         time.sleep(0.02)
-    # -q turns the line off; give it a moment either way.
-    time.sleep(0.3)
     lab.run_in("ler-in", [lab.bin("qgen"), "-i", "c0", "-q", "-t", "2",
                           "-d", lab.mac("r1", "p0"),
                           "-f", "id=1,label=100,rate=500,size=200",
                           "-f", "id=2,label=110,rate=500,size=200"])
-    # What a loaded machine held in the three routers for a few hundred
-    # ms still comes.
-    time.sleep(2.0)
+    # Until qsink's progress line has counted all 2000 (or 10 s have
+    # passed): three routers' routelets on a loaded machine may still
+    # hold some when qgen is done.
+    end = time.monotonic() + 10
+    while time.monotonic() < end:
+        seen = re.findall(r"(\d+) frames \(", open(sink.qlab_log).read())
+        if seen and int(seen[-1]) >= 2000:
+            break
+        time.sleep(0.1)
     sink.send_signal(signal.SIGINT)
     out, _ = sink.communicate(timeout=10)
     try:
