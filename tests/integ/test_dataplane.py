@@ -20,8 +20,8 @@ import time
 import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from lab import Lab, NetnsSocket, mpls_frame, parse_mpls, mac_bytes, sh, \
-    socket_in
+from lab import Capture, Lab, NetnsSocket, mpls_frame, parse_mpls, \
+    mac_bytes, sh, socket_in
 import socket
 
 RESULTS = []
@@ -96,11 +96,42 @@ def counts(got):
     return {k: len(v) for k, v in got.items()}
 
 
+class FlowSeen:
+    """Counts, as a drain goes, the frames of flow by label."""
+
+    def __init__(self, flow):
+        self.flow, self.seen, self.pos = flow, {}, 0
+
+    def __call__(self, frames):
+        for fr in frames[self.pos:]:
+            p = parse_mpls(fr)
+            if p and p[4] == self.flow:
+                self.seen[p[2]] = self.seen.get(p[2], 0) + 1
+        self.pos = len(frames)
+        return self.seen
+
+
+def flow_has(flow, want):
+    """A drain's until: true once want[label] frames of flow have come
+    out with each label."""
+    seen = FlowSeen(flow)
+    return lambda frames: all(seen(frames).get(l, 0) >= n
+                              for l, n in want.items())
+
+
+def arrive(sock, flow, want, secs=10.0):
+    """flow's frames at sock by label, once want[label] of each have come
+    (or secs have passed: a routelet on a loaded machine is not prompt),
+    and a moment more so that strays show too."""
+    return by_label(sock.drain(secs, until=flow_has(flow, want),
+                               quiet=0.2), flow)
+
+
 def xdp_moved(lab, before, want):
     """(user-space to_routelet, xdp_to_routelet) since before.  The demux
     copies the XDP program's counters out every 100 ms: read until they
-    are what we want, or 2 s have passed."""
-    end = time.monotonic() + 2
+    are what we want, or 10 s have passed."""
+    end = time.monotonic() + 10
     while True:
         c = lab.demux_counters()
         got = (c["to_routelet"] - before["to_routelet"],
@@ -154,7 +185,7 @@ def main(xdp="off"):
               c0["xdp_ports"] == (2 if XDP else 0), c0["xdp_ports"])
         f = next_flow()
         send_flow(src, p0, s0, 100, 20, flow=f)
-        got = by_label(dst.drain(1.0), f)
+        got = arrive(dst, f, {200: 20})
         a = got.get(200, [])
         check("label 100 comes out as 200", len(a) == 20, counts(got))
         want = (0, 20) if XDP else (20, 0)
@@ -168,15 +199,9 @@ def main(xdp="off"):
 
         # tshark on a capture at the sink agrees.
         cap = lab.statedir + ".cap.pcap"
-        tsh = subprocess.Popen(["ip", "netns", "exec", lab.dst, "tcpdump",
-                                "-i", "d0", "-w", cap, "-U", "mpls"],
-                               stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL)
-        time.sleep(1)
+        tsh = Capture(lab.dst, "d0", cap, "mpls")
         send_flow(src, p0, s0, 100, 5)
-        time.sleep(0.5)
-        tsh.terminate()
-        tsh.wait()
+        tsh.stop(5)
         fields = subprocess.run(
             ["tshark", "-n", "-r", cap, "-T", "fields", "-e", "mpls.label",
              "-e", "mpls.ttl", "-e", "eth.src", "-e", "eth.dst"],
@@ -191,11 +216,23 @@ def main(xdp="off"):
            (lab.build, lab.statedir, d0), ns=lab.r)
         f = next_flow()
         send_flow(src, p0, s0, 300, 10, flow=f)
-        got = by_label(dst.drain(1.0), f)
+        got = arrive(dst, f, {400: 10})
         check("label 300 is switched best-effort to 400",
               len(got.get(400, [])) == 10 and not got.get(300), counts(got))
-        time.sleep(0.3)     # the XDP counters are copied out every 100 ms
-        c1 = lab.demux_counters()
+
+        def be_moved():
+            """Until the counters say so, or 10 s: the XDP ones are
+            copied out every 100 ms."""
+            end = time.monotonic() + 10
+            while True:
+                c = lab.demux_counters()
+                if (c["to_besteffort"] - c0["to_besteffort"] >= 10 and
+                        (not XDP or c["xdp_pass_miss"] -
+                         c0["xdp_pass_miss"] >= 10)) or \
+                        time.monotonic() > end:
+                    return c
+                time.sleep(0.05)
+        c1 = be_moved()
         check("best-effort frames are switched by the user-space demux",
               c1["to_besteffort"] - c0["to_besteffort"] == 10 and
               (not XDP or c1["xdp_pass_miss"] - c0["xdp_pass_miss"] >= 10),
@@ -253,11 +290,11 @@ def main(xdp="off"):
         f = next_flow()
         send_flow(src, p0, s0, 100, 10, flow=f)
         send_flow(src, p0, s0, 101, 10, flow=f)
-        got = by_label(dst.drain(1.0), f)
+        got = arrive(dst, f, {201: 10})
         check("paused routelet's flow stops, the other's goes on",
               not got.get(200) and len(got.get(201, [])) == 10, counts(got))
         lab.ctl("routelet", "unpause", rla.replace("rl", ""))
-        got = by_label(dst.drain(1.0), f)
+        got = arrive(dst, f, {200: 10})
         check("after unpause the frames held while paused go on",
               len(got.get(200, [])) == 10, counts(got))
 
@@ -419,7 +456,7 @@ def main(xdp="off"):
         before = lab.ctlj("pool", "show")
         pid = rl_pid(lab, rla)
         os.kill(pid, 9)
-        end = time.monotonic() + 10
+        end = time.monotonic() + 20
         new = rla
         while time.monotonic() < end:
             new = routelet_of(lab, "A")
@@ -434,10 +471,10 @@ def main(xdp="off"):
               after)
         f = next_flow()
         send_flow(src, p0, s0, 100, 10, flow=f)
-        got = by_label(dst.drain(1.0), f)
+        got = arrive(dst, f, {200: 10})
         check("kill -9: the flow goes on through the replacement",
               len(got.get(200, [])) == 10, counts(got))
-        end = time.monotonic() + 10
+        end = time.monotonic() + 30
         while time.monotonic() < end and \
                 lab.ctlj("pool", "show")["idle"] < 8:
             time.sleep(0.1)
@@ -518,7 +555,7 @@ def main(xdp="off"):
               created + 1 and pool["idle"] == 0, (r.stderr, pool))
         f = next_flow()
         send_flow(src, p0, s0, 160, 10, flow=f)
-        got = by_label(dst.drain(1.0), f)
+        got = arrive(dst, f, {260: 10})
         check("the routelet made on demand forwards",
               len(got.get(260, [])) == 10, counts(got))
         lab.ctl("pool", "resize", "0", "0", str(pool["total"]))
@@ -550,7 +587,7 @@ def main(xdp="off"):
         check("the demux outlives quasard", lab.demux.poll() is None)
         f = next_flow()
         send_flow(src, p0, s0, 300, 10, flow=f)
-        got = by_label(dst.drain(1.0), f)
+        got = arrive(dst, f, {400: 10})
         check("best-effort forwarding goes on without quasard",
               len(got.get(400, [])) == 10, counts(got))
     except Exception:
