@@ -16,6 +16,7 @@ when both are overloaded.
 import csv
 import json
 import os
+import random
 import shutil
 import subprocess
 import sys
@@ -29,6 +30,10 @@ SETUPS = ["mpls", "qbe", "routelet"]
 RUNS, CROSS, LSPS = 2, [0, 50000, 3000000], 6
 CROSS_RESERVE_PPS = 125000 / 70.0
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+# This run's names (tools/qexp/setups.py: QX_PREFIX), not qx: another run
+# of the experiments beside this one (another engineer's, a CI's) has its
+# own namespaces up, and they are not ours to find left behind.
+PREFIX = "qxt%04x" % random.randrange(1 << 16)
 
 
 def check(name, cond, detail=""):
@@ -40,23 +45,22 @@ def check(name, cond, detail=""):
 
 
 def ours():
-    """The experiments' network namespaces (qx-*, qxr-*: tools/qexp/
-    setups.py) and routelet cgroups (qx-*, qxr-*), and anything of theirs
-    in /tmp."""
+    """This run's network namespaces (PREFIX-*, PREFIXr-*: tools/qexp/
+    setups.py) and routelet cgroups (the same), and anything of theirs in
+    /tmp."""
+    mine = (PREFIX + "-", PREFIX + "r-")
     out = subprocess.run(["ip", "netns", "list"], capture_output=True,
                          text=True).stdout
     left = {"netns " + l.split()[0] for l in out.splitlines() if l.strip()
-            and l.split()[0].startswith(("qx-", "qxr-"))}
+            and l.split()[0].startswith(mine)}
     for root in ("/sys/fs/cgroup", "/sys/fs/cgroup/cpu",
                  "/sys/fs/cgroup/freezer", "/sys/fs/cgroup/unified"):
         try:
             left |= {"cgroup %s/%s" % (root, d) for d in os.listdir(root)
-                     if d.startswith(("qx-", "qxr-"))}
+                     if d.startswith(mine)}
         except OSError:
             pass
-    left |= {"/tmp/" + d for d in os.listdir("/tmp")
-             if d.startswith(("qx-", "qxr-")) and not
-             d.startswith("qx-test-")}
+    left |= {"/tmp/" + d for d in os.listdir("/tmp") if d.startswith(mine)}
     return left
 
 
@@ -285,7 +289,8 @@ def main():
     try:
         p = subprocess.Popen([TOOL, b, "--quick", "-o", out],
                              stdout=subprocess.PIPE,
-                             stderr=subprocess.STDOUT, text=True)
+                             stderr=subprocess.STDOUT, text=True,
+                             env=dict(os.environ, QX_PREFIX=PREFIX))
         try:
             text, _ = p.communicate(timeout=240)
         except subprocess.TimeoutExpired:

@@ -90,7 +90,7 @@ def probe(lab):
 def run(b, cfg):
     """cfg: lsps."""
     res = {"config": dict(cfg), "runs": {}}
-    tmp = tempfile.mkdtemp(prefix="qx-pool-")
+    tmp = tempfile.mkdtemp(prefix=PREFIX + "-pool-")
 
     def rm():
         shutil.rmtree(tmp, ignore_errors=True)

@@ -11,6 +11,8 @@ running() stands one up on a fresh topology, checks that it forwards
 and rewrites the label, and takes everything down on the way out.
 """
 import contextlib
+import os
+import re
 import shutil
 import tempfile
 
@@ -32,8 +34,14 @@ CLASS = {"mpls": Qfwd, "qbe": BestEffort, "routelet": Routelet}
 DEMUX_XDP = "off"
 RX_RING = False
 # The experiments' own names: namespaces qx-<random>-{g,r,s} (and
-# qxr-<random>-{h,r,t} for the signalling lab), routers' cgroups qx-<random>.
-PREFIX = "qx"
+# qxr-<random>-{h,r,t} for the signalling lab), routers' cgroups qx-<random>,
+# temporary directories /tmp/qx-*.  QX_PREFIX in the environment puts
+# another prefix in place of qx, so that a caller can tell what one run
+# left behind from what another, running beside it, has up.
+PREFIX = os.environ.get("QX_PREFIX", "qx")
+if not re.fullmatch(r"[a-z][a-z0-9]{0,9}", PREFIX):
+    raise SystemExit("QX_PREFIX=%r: 1 to 10 lower-case letters and digits, "
+                     "a letter first" % PREFIX)
 
 
 @contextlib.contextmanager
@@ -42,7 +50,7 @@ def running(key, b, cross=False, routes=None, measured=None):
     returns the routes to switch beside the measured one; measured, a dict
     of the measured route's attributes to change (its weight, say)."""
     topo = Topo(prefix=PREFIX, cross=cross).up()
-    tmp = tempfile.mkdtemp(prefix="qx-%s-" % key)
+    tmp = tempfile.mkdtemp(prefix="%s-%s-" % (PREFIX, key))
 
     def rm():
         shutil.rmtree(tmp, ignore_errors=True)
