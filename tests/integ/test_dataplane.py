@@ -438,14 +438,16 @@ def main(xdp="off"):
             src, p0, s0, 101, 1000), kwargs={"pps": rate // size // 2,
                                             "size": size, "flow": fb})
 
+        fb_all = flow_has(fb, {201: 1000})
+
         def receive():
-            # Until both senders are done, and 1.5 s more for what the
-            # shaper and the path still hold.
-            end = None
-            while end is None or time.monotonic() < end:
-                rx.extend(dst.drain(0.25, times))
-                if end is None and not sa.is_alive() and not sb.is_alive():
-                    end = time.monotonic() + 1.5
+            # Until both senders are done and all of B is in, then until
+            # A's queue has run dry (nothing for 0.5 s): a routelet that a
+            # loaded machine runs late still holds frames well after the
+            # senders are done (40 s at most).
+            rx.extend(dst.drain(40.0, times, until=lambda fr: fb_all(fr) and
+                                not sa.is_alive() and not sb.is_alive(),
+                                quiet=0.5))
         # The socket queues what comes before the reader runs.
         sa.start(), sb.start()
         t = threading.Thread(target=receive)
