@@ -59,6 +59,10 @@
 
 #define LB_TIMEOUT_MS	5000	/* ack_timeout_ms when the caller gives 0 */
 #define LB_REAP_MS	2000	/* SIGKILL to exit, at most */
+/* At close nothing else waits on us, and a loaded machine has been seen
+ * to take longer than LB_REAP_MS to tear down a killed routelet's
+ * sockets and namespace: what it still holds would be left behind. */
+#define LB_CLOSE_REAP_MS 15000
 #define LB_CTL_FD	3	/* the routelet's control fd */
 #define LB_SYNC_FD	4	/* the child's sync fd until exec */
 
@@ -1208,7 +1212,8 @@ lb_fini(struct backend *b)
 			continue;
 		}
 		lb->rls = rl->next;
-		if (rl->pid > 0 && reap(rl->pid, LB_REAP_MS, &st) == -1)
+		if (rl->pid > 0 && reap(rl->pid, LB_CLOSE_REAP_MS, &st) ==
+		    -1)
 			log_warnx("rl%" PRIu32 ": pid %d never exited; left "
 			    "as it is", rl->id, (int)rl->pid);
 		else
