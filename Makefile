@@ -3,6 +3,8 @@
 #   make                 build everything (strict warnings, -Werror)
 #   make CC=clang        the same with clang
 #   make SANITIZE=1      ASan + UBSan build (objects go to build-san/)
+#   make fuzz            build the libFuzzer harnesses (tests/fuzz/, objects
+#                        in build-fuzz/) and run each FUZZ_SECS seconds
 #   make check           install dependencies, build, run every test
 #   make demo            install dependencies, build, run the demo
 #   make bench           benchmarks; figures to bench/out/*.json
@@ -24,7 +26,15 @@ CC	:= cc
 endif
 
 SANITIZE ?= 0
-ifeq ($(SANITIZE),1)
+ifeq ($(SANITIZE),fuzz)
+# libFuzzer's coverage on every object, ASan and UBSan; clang only.  The
+# harnesses (tests/fuzz/) add -fsanitize=fuzzer when they link.
+B	?= build-fuzz
+CC	:= clang
+SANFLAGS := -fsanitize=fuzzer-no-link,address,undefined \
+	    -fno-omit-frame-pointer -fno-sanitize-recover=all
+OPT	?= -O1 -g
+else ifeq ($(SANITIZE),1)
 B	?= build-san
 SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
 	    -fno-sanitize-recover=all
@@ -64,7 +74,7 @@ BPF_CFLAGS := -target bpf -O2 -g -Wall -Wextra -Werror \
 # check, test, demo and bench install the dependencies first (deps), then
 # build in a sub-make, which checks; checking here would stop a fresh
 # machine before it could install anything.
-NOBUILD_GOALS := clean distclean deps help check test demo bench
+NOBUILD_GOALS := clean distclean deps help check test demo bench fuzz
 ifneq ($(filter-out $(NOBUILD_GOALS),$(or $(MAKECMDGOALS),all)),)
 pkg_missing = $(foreach e,$(1),$(if $(shell $(PKG_CONFIG) --exists \
 	$(word 1,$(subst :, ,$(e))) && echo ok),,$(e)))
@@ -119,6 +129,11 @@ UNIT_BINS := $(UNIT_SRCS:%.c=$(B)/%)
 # Programs the Xen lab runs in its dom0 (tests/xen/).
 XENTEST_SRCS := $(wildcard tests/xen/*.c)
 XENTEST_BINS := $(XENTEST_SRCS:%.c=$(B)/%)
+# libFuzzer harnesses, one per parser (tests/fuzz/README.md); built only
+# with SANITIZE=fuzz.
+FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BINS := $(FUZZ_SRCS:%.c=$(B)/%)
+FUZZ_SECS ?= 60
 BENCH_SRCS := $(wildcard bench/bench_*.c)
 BENCH_BINS := $(BENCH_SRCS:%.c=$(B)/%)
 
@@ -129,7 +144,7 @@ TOOLS := $(TOOL_SRCS:tools/%.c=$(B)/bin/%)
 PROGS := $(ROUTELET) $(DEMUX) $(QUASARD) $(TOOLS)
 
 .PHONY: all deps check test unit golden integ demo bench experiments install \
-	clean help routelet-image xen-lab
+	clean help routelet-image xen-lab fuzz fuzz-bins
 .DEFAULT_GOAL := all
 
 all: $(PROGS) $(UNIT_BINS) $(BENCH_BINS) $(XENTEST_BINS)
@@ -184,6 +199,22 @@ $(B)/tests/unit/%: $(B)/tests/unit/%.o $(LIBRL) $(LIBQ)
 # The XDP program's test runs the very object the demux carries.
 $(B)/tests/unit/test_demux_xdp: $(B)/demux/xdp_obj.o
 
+# A harness links the objects of the program whose parser it drives, less
+# that program's main().
+$(B)/tests/fuzz/%: $(B)/tests/fuzz/%.o $(LIBRL) $(LIBQ)
+	$(CC) $(QLDFLAGS) -fsanitize=fuzzer -o $@ $^ $(DEP_LIBS) -lm -lpthread
+
+$(B)/tests/fuzz/%.o: QCFLAGS += -Irsvpd -Idemux -Itools
+
+$(B)/tests/fuzz/fuzz_control: $(filter-out $(B)/rsvpd/quasard.o, \
+	$(QUASARD_SRCS:%.c=$(B)/%.o))
+$(B)/tests/fuzz/fuzz_rlctl: $(B)/routelet/run.o
+$(B)/tests/fuzz/fuzz_classify: $(B)/demux/classify.o $(B)/demux/belswitch.o
+
+.PRECIOUS: $(B)/tests/fuzz/%.o
+
+fuzz-bins: $(FUZZ_BINS)
+
 $(B)/bench/%: $(B)/bench/%.o $(LIBRL) $(LIBQ)
 	$(CC) $(QLDFLAGS) -o $@ $^ $(DEP_LIBS) -lpthread
 
@@ -207,6 +238,8 @@ check: deps
 	tests/run-unit build-san
 	tests/golden/run build-san/bin/routelet
 	$(MAKE) CC=clang B=build-clang all
+	$(MAKE) SANITIZE=fuzz fuzz-bins
+	tests/fuzz/run -t 3 build-fuzz
 	tests/xen/run $(B)
 	@echo "check: all suites passed"
 
@@ -237,6 +270,12 @@ experiments: deps
 	$(MAKE) all
 	tools/experiments $(B)
 
+# Each harness FUZZ_SECS seconds from its committed corpus; what it finds
+# goes to build-fuzz/fuzz/<harness>/ (tests/fuzz/README.md).
+fuzz: deps
+	$(MAKE) SANITIZE=fuzz fuzz-bins
+	tests/fuzz/run -t $(FUZZ_SECS) -k build-fuzz
+
 install: $(PROGS)
 	install -d $(DESTDIR)$(SBINDIR)
 	for p in $(PROGS); do install -m 0755 $$p $(DESTDIR)$(SBINDIR)/; done
@@ -257,10 +296,10 @@ xen-lab: all
 	tests/xen/run $(B)
 
 clean:
-	rm -rf build build-san build-clang
+	rm -rf build build-san build-clang build-fuzz
 
 help:
-	@sed -n '2,13p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '2,15p' Makefile | sed 's/^# \{0,1\}//'
 
 # $(B)/xen holds the Xen lab's image trees, whose *.d are no make rules.
 -include $(shell find $(B) -path $(B)/xen -prune -o -name '*.d' -type f \

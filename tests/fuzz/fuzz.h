@@ -1,0 +1,95 @@
+/*
+ * What the libFuzzer harnesses share (tests/fuzz/README.md): a reader that
+ * takes bytes off the input and gives zeros past its end, and a check that
+ * aborts, so a broken invariant is a crash libFuzzer keeps.
+ */
+#ifndef Q_FUZZ_H
+#define Q_FUZZ_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int	LLVMFuzzerInitialize(int *argc, char ***argv);
+
+#define FZ_CHECK(cond, ...) do {					\
+	if (!(cond)) {							\
+		fprintf(stderr, "%s:%d: %s: ", __FILE__, __LINE__, #cond); \
+		fprintf(stderr, __VA_ARGS__);				\
+		fputc('\n', stderr);					\
+		abort();						\
+	}								\
+} while (0)
+
+struct fz {
+	const uint8_t	*p;
+	size_t		 len;
+};
+
+static inline size_t
+fz_left(const struct fz *f)
+{
+	return f->len;
+}
+
+static inline uint8_t
+fz_u8(struct fz *f)
+{
+	uint8_t v = 0;
+
+	if (f->len > 0) {
+		v = f->p[0];
+		f->p++;
+		f->len--;
+	}
+	return v;
+}
+
+static inline uint16_t
+fz_u16(struct fz *f)
+{
+	uint16_t hi = fz_u8(f);
+
+	return (uint16_t)(hi << 8 | fz_u8(f));
+}
+
+static inline uint32_t
+fz_u32(struct fz *f)
+{
+	uint32_t hi = fz_u16(f);
+
+	return hi << 16 | fz_u16(f);
+}
+
+/* Up to n bytes off the input; *got_r says how many there were. */
+static inline const uint8_t *
+fz_take(struct fz *f, size_t n, size_t *got_r)
+{
+	const uint8_t *q = f->p;
+
+	if (n > f->len)
+		n = f->len;
+	f->p += n;
+	f->len -= n;
+	*got_r = n;
+	return q;
+}
+
+/* A NUL-terminated copy of n bytes (the caller frees it). */
+static inline char *
+fz_strndup(const uint8_t *p, size_t n)
+{
+	char *s = malloc(n + 1);
+
+	if (s == NULL)
+		abort();
+	if (n > 0)
+		memcpy(s, p, n);
+	s[n] = '\0';
+	return s;
+}
+
+#endif
