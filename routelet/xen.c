@@ -94,10 +94,10 @@ static int
 xen_conf_read(struct xs_handle *xs, char *buf, size_t len)
 {
 	xs_transaction_t t;
-	char path[64], *v;
+	char path[64], why[128], *v;
 	size_t off;
 	unsigned k, tries;
-	int n, gen_seen;
+	int rv, gen_seen;
 
 	for (tries = 0; tries < XEN_TXN_TRIES; tries++) {
 		if ((t = xs_transaction_start(xs)) == XBT_NULL) {
@@ -113,16 +113,14 @@ xen_conf_read(struct xs_handle *xs, char *buf, size_t len)
 				continue;
 			if (k == RLCONF_K_GEN)
 				gen_seen = 1;
-			n = snprintf(buf + off, len - off, "%s=%s\n",
-			    rlconf_key_names[k], v);
+			rv = rlconf_text_add(buf, len, &off,
+			    rlconf_key_names[k], v, why, sizeof(why));
 			free(v);
-			if (n < 0 || (size_t)n >= len - off) {
+			if (rv == -1) {
 				xs_transaction_end(xs, t, true);
-				log_warnx("configuration does not fit %zu "
-				    "bytes", len);
+				log_warnx("configuration refused: %s", why);
 				return -1;
 			}
-			off += (size_t)n;
 		}
 		if (xs_transaction_end(xs, t, false))
 			return gen_seen ? 0 : 1;

@@ -322,6 +322,31 @@ rlconf_load(struct rlconf *c, const char *path, char *err, size_t errlen)
 }
 
 int
+rlconf_text_add(char *buf, size_t len, size_t *off, const char *key,
+    const char *val, char *err, size_t errlen)
+{
+	const unsigned char *v;
+	int n;
+
+	if (key_lookup(key) < 0)
+		return seterr(err, errlen, "unknown key '%s'", key);
+	for (v = (const unsigned char *)val; *v != '\0'; v++)
+		if (*v <= ' ' || *v >= 0x7f || *v == '#' || *v == '=')
+			return seterr(err, errlen, "%s: '%.32s' has a byte "
+			    "(0x%02x) no value holds", key, val, *v);
+	if (*off >= len)
+		return seterr(err, errlen, "%s: no room", key);
+	n = snprintf(buf + *off, len - *off, "%s=%s\n", key, val);
+	if (n < 0 || (size_t)n >= len - *off) {
+		buf[*off] = '\0';
+		return seterr(err, errlen, "%s: configuration longer than "
+		    "%zu bytes", key, len);
+	}
+	*off += (size_t)n;
+	return 0;
+}
+
+int
 rlconf_get(const struct rlconf *c, enum rlconf_key k, char *buf, size_t len)
 {
 	char mac[ETHER_ADDR_STRLEN];

@@ -82,6 +82,17 @@ int		 rlconf_parse(struct rlconf *c, const char *text, char *err,
 int		 rlconf_load(struct rlconf *c, const char *path, char *err,
 		    size_t errlen);
 
+/*
+ * Appends "key=value\n" to the text rlconf_parse reads, at *off in buf
+ * (len bytes), for a transport that keeps each key apart (a Xen routelet's
+ * xenstore nodes).  A value must stay one item of that text: a blank, '#',
+ * '=' or control byte in it would read as another key, a comment or a
+ * cut, so it is refused.  0, or -1 with why in err and buf as it was.
+ */
+int		 rlconf_text_add(char *buf, size_t len, size_t *off,
+		    const char *key, const char *val, char *err,
+		    size_t errlen);
+
 /* Cross-key checks: what each operation needs. */
 int		 rlconf_validate(const struct rlconf *c, char *err,
 		    size_t errlen);

@@ -734,6 +734,54 @@ test_load_size(void **state)
 	}
 }
 
+/*
+ * A Xen routelet builds its text node by node: a value with a newline,
+ * blank, '#' or '=' would read as another key, a comment or a cut, and is
+ * refused whole (found by tests/fuzz/fuzz_rlconf_xs).
+ */
+static void
+test_text_add(void **state)
+{
+	static const char *const bad[] = {
+		"200\nrate=0", "1000 # no", "16 ", "a=b", "2\t3", "1\r",
+		"\x7f", "\xc3\xa9",
+	};
+	struct rlconf c;
+	char buf[256], err[ERRLEN];
+	size_t off = 0, i, before;
+
+	(void)state;
+	assert_int_equal(rlconf_text_add(buf, sizeof(buf), &off, "gen", "7",
+	    err, sizeof(err)), 0);
+	assert_int_equal(rlconf_text_add(buf, sizeof(buf), &off, "op", "pop",
+	    err, sizeof(err)), 0);
+	before = off;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(rlconf_text_add(buf, sizeof(buf), &off,
+		    "out-label", bad[i], err, sizeof(err)), -1);
+		assert_non_null(strstr(err, "out-label"));
+		assert_int_equal(off, before);
+	}
+	assert_int_equal(rlconf_text_add(buf, sizeof(buf), &off, "nosuch",
+	    "1", err, sizeof(err)), -1);
+	assert_string_equal(err, "unknown key 'nosuch'");
+	assert_int_equal(rlconf_text_add(buf, sizeof(buf), &off, "in-label",
+	    "100", err, sizeof(err)), 0);
+	assert_int_equal(rlconf_text_add(buf, sizeof(buf), &off, "nh-mac",
+	    "02:00:00:00:00:01", err, sizeof(err)), 0);
+	assert_int_equal(rlconf_text_add(buf, sizeof(buf), &off, "src-mac",
+	    "02:00:00:00:00:02", err, sizeof(err)), 0);
+	assert_string_equal(buf, "gen=7\nop=pop\nin-label=100\n"
+	    "nh-mac=02:00:00:00:00:01\nsrc-mac=02:00:00:00:00:02\n");
+	assert_int_equal(rlconf_parse(&c, buf, err, sizeof(err)), 0);
+	/* No room: refused, and the text stays what it was. */
+	off = 0;
+	assert_int_equal(rlconf_text_add(buf, 8, &off, "gen", "12345",
+	    err, sizeof(err)), -1);
+	assert_int_equal(off, 0);
+	assert_string_equal(buf, "");
+}
+
 int
 main(void)
 {
@@ -754,6 +802,7 @@ main(void)
 		cmocka_unit_test(test_roundtrip),
 		cmocka_unit_test(test_load),
 		cmocka_unit_test(test_load_size),
+		cmocka_unit_test(test_text_add),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
