@@ -202,7 +202,8 @@ $(B)/tests/unit/test_demux_xdp: $(B)/demux/xdp_obj.o
 # A harness links the objects of the program whose parser it drives, less
 # that program's main().
 $(B)/tests/fuzz/%: $(B)/tests/fuzz/%.o $(LIBRL) $(LIBQ)
-	$(CC) $(QLDFLAGS) -fsanitize=fuzzer -o $@ $^ $(DEP_LIBS) -lm -lpthread
+	$(CC) $(QLDFLAGS) -fsanitize=fuzzer -o $@ $(filter %.o,$^) \
+	    $(filter %.a,$^) $(DEP_LIBS) -lm -lpthread
 
 $(B)/tests/fuzz/%.o: QCFLAGS += -Irsvpd -Idemux -Itools
 

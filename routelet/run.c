@@ -310,12 +310,35 @@ ctl_send(struct run *r, const char *msg)
 	}
 }
 
+void
+run_ctl(struct run *r, const char *buf, size_t n, char *reply, size_t len)
+{
+	int k;
+
+	if (memchr(buf, '\0', n) != NULL) {
+		ctr_add(&r->ctr[RUN_C_ctl_bad], 1);
+		snprintf(reply, len, "err message contains a NUL byte");
+	} else if (strncmp(buf, "conf\n", 5) == 0) {
+		run_conf(r, buf + 5, reply, len);
+	} else if (strcmp(buf, "ping") == 0) {
+		snprintf(reply, len, "pong %" PRIu64, rl_engine_gen(&r->eng));
+	} else if (strcmp(buf, "stats") == 0 && len > 6) {
+		memcpy(reply, "stats\n", 6);
+		k = run_stats(r, reply + 6, len - 6);
+		if (k < 0)
+			snprintf(reply, len, "err counters do not fit a "
+			    "message");
+	} else {
+		ctr_add(&r->ctr[RUN_C_ctl_bad], 1);
+		snprintf(reply, len, "err unknown request");
+	}
+}
+
 static void
 ctl_read(struct run *r, void *arg)
 {
 	char buf[RLCTL_MSG_MAX + 1], msg[RLCTL_MSG_MAX];
 	ssize_t n;
-	int len;
 
 	(void)arg;
 	n = recv(r->ctl, buf, RLCTL_MSG_MAX, MSG_DONTWAIT);
@@ -334,27 +357,8 @@ ctl_read(struct run *r, void *arg)
 		return;
 	}
 	buf[n] = '\0';
-	if (memchr(buf, '\0', (size_t)n) != NULL) {
-		ctr_add(&r->ctr[RUN_C_ctl_bad], 1);
-		ctl_send(r, "err message contains a NUL byte");
-	} else if (strncmp(buf, "conf\n", 5) == 0) {
-		run_conf(r, buf + 5, msg, sizeof(msg));
-		ctl_send(r, msg);
-	} else if (strcmp(buf, "ping") == 0) {
-		snprintf(msg, sizeof(msg), "pong %" PRIu64,
-		    rl_engine_gen(&r->eng));
-		ctl_send(r, msg);
-	} else if (strcmp(buf, "stats") == 0) {
-		memcpy(msg, "stats\n", 6);
-		len = run_stats(r, msg + 6, sizeof(msg) - 6);
-		if (len < 0)
-			ctl_send(r, "err counters do not fit a message");
-		else
-			ctl_send(r, msg);
-	} else {
-		ctr_add(&r->ctr[RUN_C_ctl_bad], 1);
-		ctl_send(r, "err unknown request");
-	}
+	run_ctl(r, buf, (size_t)n, msg, sizeof(msg));
+	ctl_send(r, msg);
 }
 
 /* One recvmmsg() burst from fd, VIF v, into the engine; frames taken. */

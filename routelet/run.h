@@ -55,6 +55,13 @@ int	run_harden(const char *user);
 /* Applies a configuration text; reply gets "ack <gen>" or
  * "nak <gen> <reason>". */
 void	run_conf(struct run *r, const char *text, char *reply, size_t len);
+/*
+ * One request of the local control channel (src/rlctl.h), n bytes at buf
+ * with a NUL after them: the answer goes into reply.  Whatever it is, the
+ * answer is one message; what it cannot read is "err <why>", counted.
+ */
+void	run_ctl(struct run *r, const char *buf, size_t n, char *reply,
+	    size_t len);
 /* "gen <gen>\n" and one "<name> <value>\n" per counter: the length, or
  * -1 if it does not fit. */
 int	run_stats(struct run *r, char *buf, size_t len);
