@@ -56,6 +56,7 @@
 #include "nl.h"
 #include "rlconf.h"
 #include "rlctl.h"
+#include "rlreply.h"
 
 #define LB_TIMEOUT_MS	5000	/* ack_timeout_ms when the caller gives 0 */
 #define LB_REAP_MS	2000	/* SIGKILL to exit, at most */
@@ -341,25 +342,19 @@ ctl_send(struct dom *d, struct lrl *rl, const char *msg, size_t len)
 	return -1;
 }
 
-static int
-first_word(const char *msg, const char *w)
-{
-	size_t n = strlen(w);
-
-	return strncmp(msg, w, n) == 0 &&
-	    (msg[n] == '\0' || msg[n] == ' ' || msg[n] == '\n');
-}
-
 /*
- * Receives until a message whose first word is one of words (NULL
- * ended): its index, the message in buf.  Others are logged and skipped
- * (a late answer to an earlier request that timed out, say).  "err" and
+ * Receives until an answer of one of the kinds in want (RLR_BAD ended),
+ * read into *rep (its text points into buf): its kind.  Other answers are
+ * logged and skipped (a late answer to an earlier request that timed out,
+ * say), and so is what is no answer at all (src/rlreply.h).  "err" and
  * "fail" end the wait: the routelet refused what was sent, or gave up.
  */
 static int
-ctl_reply(struct dom *d, struct lrl *rl, const char *const *words,
-    char *buf, size_t len, uint64_t deadline, const char *what)
+ctl_reply(struct dom *d, struct lrl *rl, const enum rlreply_kind *want,
+    struct rlreply *rep, char *buf, size_t len, uint64_t deadline,
+    const char *what)
 {
+	char why[160], clean[96];
 	ssize_t n;
 	int i, r;
 
@@ -392,16 +387,28 @@ ctl_reply(struct dom *d, struct lrl *rl, const char *const *words,
 			continue;
 		}
 		buf[n] = '\0';
-		for (i = 0; words[i] != NULL; i++)
-			if (first_word(buf, words[i]))
-				return i;
-		if (first_word(buf, "err") || first_word(buf, "fail")) {
+		if (memchr(buf, '\0', (size_t)n) != NULL) {
+			log_warnx("%s: control message with a NUL byte: "
+			    "ignored", d->name);
+			continue;
+		}
+		if (rlreply_parse(buf, rep, why, sizeof(why)) == RLR_BAD) {
+			log_warnx("%s: control message %s: ignored", d->name,
+			    why);
+			continue;
+		}
+		for (i = 0; want[i] != RLR_BAD; i++)
+			if (rep->kind == want[i])
+				return (int)rep->kind;
+		if (rep->kind == RLR_ERR || rep->kind == RLR_FAIL) {
 			log_warnx("%s: routelet says '%s' (waiting for %s)",
-			    d->name, buf, what);
+			    d->name, rlreply_printable(buf, clean,
+			    sizeof(clean)), what);
 			return -1;
 		}
-		log_debug("%s: skipped control message '%.60s' while "
-		    "waiting for %s", d->name, buf, what);
+		log_debug("%s: skipped control message '%s' while "
+		    "waiting for %s", d->name, rlreply_printable(buf, clean,
+		    sizeof(clean)), what);
 	}
 }
 
@@ -456,19 +463,16 @@ fail:
 static int
 wait_ready(struct dom *d, struct lrl *rl, uint64_t deadline)
 {
-	static const char *const words[] = { "ready", NULL };
+	static const enum rlreply_kind want[] = { RLR_READY, RLR_BAD };
 	char buf[RLCTL_MSG_MAX + 1];
-	unsigned long n;
-	char *end;
+	struct rlreply rep;
 
-	if (ctl_reply(d, rl, words, buf, sizeof(buf), deadline,
+	if (ctl_reply(d, rl, want, &rep, buf, sizeof(buf), deadline,
 	    "\"ready\"") == -1)
 		return -1;
-	errno = 0;
-	n = strtoul(buf + 5, &end, 10);
-	if (errno != 0 || end == buf + 5 || *end != '\0' || n != d->nvifs) {
-		log_warnx("%s: routelet says '%s', expected 'ready %u'",
-		    d->name, buf, d->nvifs);
+	if (rep.n != d->nvifs) {
+		log_warnx("%s: routelet says 'ready %" PRIu64 "', expected "
+		    "'ready %u'", d->name, rep.n, d->nvifs);
 		return -1;
 	}
 	return 0;
@@ -842,28 +846,12 @@ lb_configure(struct backend *b, struct dom *d, const struct rlconf *c)
 	return ctl_send(d, rl, msg, (size_t)n + 5);
 }
 
-/* "ack <gen>" / "nak <gen> <reason>": the generation, or 0 if absent. */
-static uint64_t
-reply_gen(const char *msg, const char **rest_r)
-{
-	unsigned long long g;
-	char *end;
-
-	*rest_r = "";
-	errno = 0;
-	g = strtoull(msg + 3, &end, 10);
-	if (errno != 0 || end == msg + 3 || msg[3] != ' ')
-		return 0;
-	*rest_r = end + (*end == ' ');
-	return g;
-}
-
 static int
 lb_wait_ack(struct backend *b, struct dom *d, uint64_t gen, int timeout_ms)
 {
-	static const char *const words[] = { "ack", "nak", NULL };
-	char buf[RLCTL_MSG_MAX + 1];
-	const char *why;
+	static const enum rlreply_kind want[] = { RLR_ACK, RLR_NAK, RLR_BAD };
+	char buf[RLCTL_MSG_MAX + 1], why[160];
+	struct rlreply rep;
 	struct lrl *rl;
 	uint64_t deadline = lb_deadline(timeout_ms), g;
 	int k;
@@ -877,11 +865,13 @@ lb_wait_ack(struct backend *b, struct dom *d, uint64_t gen, int timeout_ms)
 		return -1;
 	}
 	for (;;) {
-		if ((k = ctl_reply(d, rl, words, buf, sizeof(buf), deadline,
-		    "an acknowledgement")) == -1)
+		if ((k = ctl_reply(d, rl, want, &rep, buf, sizeof(buf),
+		    deadline, "an acknowledgement")) == -1)
 			return -1;
-		g = reply_gen(buf, &why);
-		if (k == 0) {
+		g = rep.n;
+		rlreply_printable(rep.text != NULL ? rep.text : "", why,
+		    sizeof(why));
+		if (k == RLR_ACK) {
 			if (g > d->acked_gen)
 				d->acked_gen = g;
 			/* A later one acknowledged: gen was superseded. */
@@ -891,7 +881,7 @@ lb_wait_ack(struct backend *b, struct dom *d, uint64_t gen, int timeout_ms)
 		}
 		if (g == 0 || g == gen) {
 			log_warnx("%s: routelet refused generation %" PRIu64
-			    ": %s", d->name, gen, why[0] ? why : buf);
+			    ": %s", d->name, gen, why[0] ? why : "no reason");
 			return -1;
 		}
 		log_warnx("%s: routelet refused generation %" PRIu64 " (while "
@@ -902,8 +892,9 @@ lb_wait_ack(struct backend *b, struct dom *d, uint64_t gen, int timeout_ms)
 static int
 lb_ping(struct backend *b, struct dom *d, int timeout_ms)
 {
-	static const char *const words[] = { "pong", NULL };
+	static const enum rlreply_kind want[] = { RLR_PONG, RLR_BAD };
 	char buf[RLCTL_MSG_MAX + 1];
+	struct rlreply rep;
 	struct lrl *rl;
 
 	(void)b;
@@ -915,18 +906,18 @@ lb_ping(struct backend *b, struct dom *d, int timeout_ms)
 	}
 	if (ctl_send(d, rl, "ping", 4) == -1)
 		return -1;
-	return ctl_reply(d, rl, words, buf, sizeof(buf),
+	return ctl_reply(d, rl, want, &rep, buf, sizeof(buf),
 	    lb_deadline(timeout_ms), "\"pong\"") == -1 ? -1 : 0;
 }
 
 static int
 lb_stats(struct backend *b, struct dom *d, char *out, size_t len)
 {
-	static const char *const words[] = { "stats", NULL };
+	static const enum rlreply_kind want[] = { RLR_STATS, RLR_BAD };
 	char buf[RLCTL_MSG_MAX + 1];
 	struct lbe *lb = b->priv;
+	struct rlreply rep;
 	struct lrl *rl;
-	const char *body;
 	size_t n;
 
 	if ((rl = lrl_live(d, "stats")) == NULL)
@@ -936,17 +927,16 @@ lb_stats(struct backend *b, struct dom *d, char *out, size_t len)
 		return -1;
 	}
 	if (ctl_send(d, rl, "stats", 5) == -1 ||
-	    ctl_reply(d, rl, words, buf, sizeof(buf),
+	    ctl_reply(d, rl, want, &rep, buf, sizeof(buf),
 	    lb_deadline(lb->timeout_ms), "\"stats\"") == -1)
 		return -1;
-	body = buf[5] == '\n' ? buf + 6 : buf + 5;
-	n = strlen(body);
+	n = strlen(rep.text);
 	if (len == 0 || n >= len) {
 		log_warnx("%s: stats: %zu bytes do not fit %zu", d->name, n,
 		    len);
 		return -1;
 	}
-	memcpy(out, body, n + 1);
+	memcpy(out, rep.text, n + 1);
 	return 0;
 }
 

@@ -50,6 +50,7 @@
 #include "log.h"
 #include "nl.h"
 #include "rlconf.h"
+#include "rlreply.h"
 #include "rlxs.h"
 
 #define XB_TIMEOUT_MS	5000	/* ack_timeout_ms when the caller gives 0 */
@@ -464,14 +465,20 @@ deadline_ms(int ms)
 static int
 match_ready(const char *v, void *arg)
 {
-	char *why = arg;
+	char *why = arg, err[128];
+	struct rlreply rep;
 
-	if (strncmp(v, "ready ", 6) == 0)
+	if (v[0] == '\0')
+		return 0;	/* the node as dom0 made it: no answer yet */
+	rlreply_parse(v, &rep, err, sizeof(err));
+	if (rep.kind == RLR_READY)
 		return 1;
-	if (strncmp(v, "fail", 4) == 0) {
-		snprintf(why, 128, "%s", v);
+	if (rep.kind == RLR_FAIL) {
+		rlreply_printable(v, why, 128);
 		return -1;
 	}
+	if (rep.kind == RLR_BAD)
+		log_warnx("%s: %s", RLXS_READY, err);
 	return 0;
 }
 
@@ -921,23 +928,27 @@ static int
 match_ack(const char *v, void *arg)
 {
 	struct ack_wait *w = arg;
-	unsigned long long g;
-	char *end;
+	struct rlreply rep;
+	char err[128];
+	uint64_t g;
 
-	if (strncmp(v, "ack ", 4) != 0 && strncmp(v, "nak ", 4) != 0)
+	if (v[0] == '\0')
 		return 0;
-	errno = 0;
-	g = strtoull(v + 4, &end, 10);
-	if (errno != 0 || end == v + 4)
+	rlreply_parse(v, &rep, err, sizeof(err));
+	if (rep.kind == RLR_BAD)
+		log_warnx("%s: %s: %s", w->d->name, RLXS_ACK, err);
+	if (rep.kind != RLR_ACK && rep.kind != RLR_NAK)
 		return 0;
-	if (v[0] == 'a') {
+	g = rep.n;
+	if (rep.kind == RLR_ACK) {
 		if (g > w->d->acked_gen)
 			w->d->acked_gen = g;
 		return g >= w->gen ? 1 : 0;
 	}
 	if (g == w->gen) {
 		log_warnx("%s: routelet refused generation %" PRIu64 ": %s",
-		    w->d->name, w->gen, *end == ' ' ? end + 1 : v);
+		    w->d->name, w->gen, rlreply_printable(rep.text, err,
+		    sizeof(err)));
 		return -1;
 	}
 	return 0;
@@ -977,23 +988,25 @@ static int
 match_seq(const char *v, void *arg)
 {
 	struct seq_wait *w = arg;
-	unsigned long long s;
+	const char *rest;
+	char err[128];
+	uint64_t s;
 	size_t n;
-	char *end;
 
-	errno = 0;
-	s = strtoull(v, &end, 10);
-	if (errno != 0 || end == v || s != w->seq ||
-	    (*end != ' ' && *end != '\n'))
+	if (rlreply_seq(v, &s, &rest) == -1 || s != w->seq)
 		return 0;
 	if (w->out != NULL) {
-		n = strlen(end + 1);
+		if (rlreply_stats_check(rest, err, sizeof(err)) == -1) {
+			log_warnx("stats: %s", err);
+			return -1;
+		}
+		n = strlen(rest);
 		if (n >= w->len) {
 			log_warnx("stats: %zu bytes do not fit %zu", n,
 			    w->len);
 			return -1;
 		}
-		memcpy(w->out, end + 1, n + 1);
+		memcpy(w->out, rest, n + 1);
 	}
 	return 1;
 }
