@@ -15,11 +15,23 @@
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int	LLVMFuzzerInitialize(int *argc, char ***argv);
 
+/*
+ * The message goes to the sanitizers' report too: tests/fuzz/run closes
+ * the harness's stderr (the product's own warnings would slow it down),
+ * and libFuzzer keeps the report's descriptor open for the crash.
+ */
+void	__sanitizer_report_error_summary(const char *);
+
 #define FZ_CHECK(cond, ...) do {					\
 	if (!(cond)) {							\
-		fprintf(stderr, "%s:%d: %s: ", __FILE__, __LINE__, #cond); \
-		fprintf(stderr, __VA_ARGS__);				\
-		fputc('\n', stderr);					\
+		char fz_msg_[512];					\
+		int fz_n_ = snprintf(fz_msg_, sizeof(fz_msg_),		\
+		    "%s:%d: %s: ", __FILE__, __LINE__, #cond);		\
+		if (fz_n_ > 0 && (size_t)fz_n_ < sizeof(fz_msg_))	\
+			snprintf(fz_msg_ + fz_n_, sizeof(fz_msg_) -	\
+			    (size_t)fz_n_, __VA_ARGS__);		\
+		fprintf(stderr, "%s\n", fz_msg_);			\
+		__sanitizer_report_error_summary(fz_msg_);		\
 		abort();						\
 	}								\
 } while (0)
