@@ -90,5 +90,12 @@ dx_classify(const struct dx_fwd *f, struct dx_frame *fr, struct dx_txmsg *m,
 		return DXS_C_be_busy;
 	if (rc != BELFIB_OK)
 		return DXS_C_no_route;
+	/*
+	 * The table is a file another process writes: an entry that
+	 * belfib_set() would have refused (a reserved or too wide out-label,
+	 * a multicast next hop, an unknown op or flags) is not followed.
+	 */
+	if (belfib_check(top.label, &e) != BELFIB_OK)
+		return DXS_C_be_bad_entry;
 	return dx_belswitch(f, &e, &top, lse, room, m);
 }

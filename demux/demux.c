@@ -67,7 +67,8 @@
  * start before quasard.  Updates are seen as they are stored: nothing to
  * signal, nothing to restart.  A writer that dies leaves the tables as they
  * were and forwarding goes on; a half-written best-effort entry reads as
- * busy (that frame is dropped, be_busy) until a writer repairs it.  A table
+ * busy (that frame is dropped, be_busy) until a writer repairs it; an entry
+ * belfib_set() would have refused is not followed (be_bad_entry).  A table
  * file replaced by rename is noticed within a second and mapped afresh.
  * demux.stats carries a lock: one demux per state directory.
  *

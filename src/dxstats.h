@@ -55,7 +55,8 @@
 	X(xdp_to_routelet, "XDP: handed to a routelet VIF in the kernel") \
 	X(xdp_pass_miss, "XDP: MPLS, label not in its map: passed up")	\
 	X(xdp_pass_not_mpls, "XDP: not MPLS unicast: left to the kernel") \
-	X(xdp_pass_other, "XDP: tagged, another MAC, odd stack: passed up")
+	X(xdp_pass_other, "XDP: tagged, another MAC, odd stack: passed up") \
+	X(be_bad_entry,	"drop: best-effort entry its writer could not have set")
 
 enum dxs_ctr {
 #define DXS_CTR_ENUM(n, d)	DXS_C_##n,

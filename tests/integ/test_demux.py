@@ -137,7 +137,7 @@ MAC = {
 }
 DROPS = ("runt", "not_mpls", "other_host", "oversize", "bad_stack",
          "reserved_label", "no_route", "bad_vif", "be_busy", "ttl_expired",
-         "bad_payload", "bad_port")
+         "bad_payload", "bad_port", "be_bad_entry")
 
 
 class Fail(Exception):

@@ -302,6 +302,47 @@ test_drops(void **state)
 	n += put_lse(f + n, 320, 0, 1, 64);
 	assert_int_equal(run(f, n, &m, &c), DXS_C_bad_port);
 	free(c);
+	/*
+	 * The table is another process's file: an entry belfib_set() would
+	 * refuse, written straight into the slot, is not followed (found by
+	 * tests/fuzz/fuzz_classify).
+	 */
+	{
+		static const struct {
+			uint8_t		op, flags;
+			uint32_t	out;
+			uint8_t		nh0;
+		} bad[] = {
+			{ BELFIB_OP_SWAP, 0, 0x100003, 0x02 },	/* 21 bits */
+			{ BELFIB_OP_SWAP, 0, 1, 0x02 },		/* reserved */
+			{ BELFIB_OP_SWAP, 0, 400, 0x01 },	/* multicast */
+			{ BELFIB_OP_SWAP, 1, 400, 0x02 },	/* flags */
+			{ 3, 0, 400, 0x02 },			/* no such op */
+		};
+		struct belfib_entry raw;
+		uint32_t words[BELFIB_WORDS];
+		size_t i, k;
+
+		for (i = 0; i < nitems(bad); i++) {
+			memset(&raw, 0, sizeof(raw));
+			raw.op = bad[i].op;
+			raw.flags = bad[i].flags;
+			raw.out_label = bad[i].out;
+			raw.port = 1;
+			memcpy(raw.nh_mac, NH, 6);
+			raw.nh_mac[0] = bad[i].nh0;
+			memcpy(words, &raw, sizeof(words));
+			for (k = 0; k < BELFIB_WORDS; k++)
+				atomic_store(&be.slot[330].w[k], words[k]);
+			n = put_eth(f, ETHERTYPE_MPLS);
+			n += put_lse(f + n, 330, 0, 1, 64);
+			assert_int_equal(run(f, n, &m, &c),
+			    DXS_C_be_bad_entry);
+			free(c);
+		}
+		for (k = 0; k < BELFIB_WORDS; k++)
+			atomic_store(&be.slot[330].w[k], 0);
+	}
 	n = put_eth(f, ETHERTYPE_IPV4);
 	n += put_ipv4(f + n, 64);
 	assert_int_equal(run(f, n, &m, &c), DXS_C_not_mpls);
