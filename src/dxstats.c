@@ -151,21 +151,26 @@ dxstats_dump_text(FILE *f, const struct dxstats *st, int skip_zero)
 
 /*
  * Interface names may hold quotes and backslashes (the kernel refuses only
- * '/', ':' and white space), so they are escaped.
+ * '/', ':' and white space), so they are escaped.  They are bytes, not
+ * UTF-8, and the file is another process's: a byte above 0x7e is written
+ * as the code point of the same number, so the JSON stays valid whatever
+ * the name holds and a reader gets the bytes back by Latin-1.
  */
 static void
 dxstats_json_name(FILE *f, const char *s, size_t max)
 {
+	unsigned char c;
 	size_t i;
 
 	fputc('"', f);
 	for (i = 0; i < max && s[i] != '\0'; i++) {
-		if (s[i] == '"' || s[i] == '\\')
-			fputc('\\', f);
-		if ((unsigned char)s[i] < 0x20)
-			fprintf(f, "\\u%04x", (unsigned char)s[i]);
+		c = (unsigned char)s[i];
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c < 0x20 || c > 0x7e)
+			fprintf(f, "\\u%04x", c);
 		else
-			fputc(s[i], f);
+			fputc(c, f);
 	}
 	fputc('"', f);
 }
