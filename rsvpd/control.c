@@ -522,7 +522,7 @@ static const struct {
 	{ "rsvp", rsvpctl_cmd },
 };
 
-static void
+void
 control_dispatch(struct quasard *q, char *line, struct reply *r)
 {
 	char *argv[CTL_ARGS_MAX], *save, *tok;

@@ -85,5 +85,8 @@ void		 lsp_flush(struct quasard *);
 int		 control_open(struct quasard *, char *err, size_t errlen);
 void		 control_accept(struct quasard *);
 void		 control_close(struct quasard *);
+/* One request line (NUL-terminated, no newline; cut into words in place)
+ * into r: what control_accept() does with what it read. */
+void		 control_dispatch(struct quasard *, char *line, struct reply *);
 
 #endif
