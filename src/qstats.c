@@ -40,14 +40,20 @@ qstats_jitter_add(struct qstats_jitter *j, int64_t sent, int64_t recv)
 {
 	int64_t d;
 
+	uint64_t ad;
+
 	if (j->n > 0) {
 		/*
 		 * Differences of differences: each gap is small in any run
-		 * that means anything, so none of this overflows; the
-		 * unsigned negation keeps INT64_MIN defined anyway.
+		 * that means anything, but sent is the frame's own word, so
+		 * the arithmetic wraps (unsigned) rather than overflow, and
+		 * the sum saturates rather than wrap back to a small jitter.
 		 */
-		d = (recv - j->prev_recv) - (sent - j->prev_sent);
-		j->sum_ns += d < 0 ? -(uint64_t)d : (uint64_t)d;
+		d = (int64_t)(((uint64_t)recv - (uint64_t)j->prev_recv) -
+		    ((uint64_t)sent - (uint64_t)j->prev_sent));
+		ad = d < 0 ? -(uint64_t)d : (uint64_t)d;
+		j->sum_ns = ad > UINT64_MAX - j->sum_ns ? UINT64_MAX :
+		    j->sum_ns + ad;
 	}
 	j->prev_sent = sent;
 	j->prev_recv = recv;
@@ -60,6 +66,32 @@ qstats_jitter_ns(const struct qstats_jitter *j)
 	if (j->n < 2)
 		return NAN;
 	return (double)j->sum_ns / (double)(j->n - 1);
+}
+
+void
+qstats_lat_add(struct qstats_lat *l, int64_t lat_ns)
+{
+	if (lat_ns > QSTATS_LAT_LIMIT)
+		lat_ns = QSTATS_LAT_LIMIT;
+	if (lat_ns < -QSTATS_LAT_LIMIT)
+		lat_ns = -QSTATS_LAT_LIMIT;
+	if (l->n == 0 || lat_ns < l->min)
+		l->min = lat_ns;
+	if (l->n == 0 || lat_ns > l->max)
+		l->max = lat_ns;
+	if (lat_ns > 0 && l->sum > INT64_MAX - lat_ns)
+		l->sum = INT64_MAX;
+	else if (lat_ns < 0 && l->sum < INT64_MIN - lat_ns)
+		l->sum = INT64_MIN;
+	else
+		l->sum += lat_ns;
+	l->n++;
+}
+
+double
+qstats_lat_mean(const struct qstats_lat *l)
+{
+	return l->n > 0 ? (double)l->sum / (double)l->n : NAN;
 }
 
 void

@@ -42,6 +42,22 @@ void		qstats_jitter_add(struct qstats_jitter *j, int64_t sent,
 double		qstats_jitter_ns(const struct qstats_jitter *j);
 
 /*
+ * A flow's latency: least, greatest and mean.  The send stamp is the
+ * frame's own word, so a latency is clamped to +-QSTATS_LAT_LIMIT (about
+ * 39 hours: beyond that it is a broken stamp, not a delay) and the sum
+ * saturates: no frame can make the arithmetic overflow.
+ */
+struct qstats_lat {
+	uint64_t	n;
+	int64_t		min, max;	/* ns, once n > 0 */
+	int64_t		sum;
+};
+
+void		qstats_lat_add(struct qstats_lat *l, int64_t lat_ns);
+/* The mean in nanoseconds, or NAN before the first frame. */
+double		qstats_lat_mean(const struct qstats_lat *l);
+
+/*
  * Sequence accounting for one flow.  A window of the last QSTATS_SEQ_WINDOW
  * sequence numbers below the highest seen tells a late frame (reordered)
  * from one already counted (duplicate).  A frame older than the window is

@@ -92,9 +92,7 @@ struct sflow {
 	uint64_t	bytes;
 	int64_t		first_rx;	/* monotonic ns */
 	int64_t		last_rx;
-	int64_t		lat_min;	/* ns */
-	int64_t		lat_max;
-	int64_t		lat_sum;	/* ns; 10^7 frames of 1 s fit */
+	struct qstats_lat lat;		/* ns */
 	struct qstats_jitter jit;
 	struct qstats_seq seq;
 	uint32_t	labels[QS_LABELS_MAX];
@@ -251,18 +249,12 @@ account(const struct qt_rx *rx, uint32_t len, int64_t rx_real, int64_t off)
 	/* Compare the send stamp with the receive time on its own clock. */
 	rx_t = rx->magic == QT_MAGIC_MONO ? rx_mono : rx_real;
 	lat = (int64_t)((uint64_t)rx_t - rx->sent);
-	if (f->packets == 0) {
+	if (f->packets == 0)
 		f->first_rx = rx_mono;
-		f->lat_min = f->lat_max = lat;
-	}
 	f->last_rx = rx_mono;
 	f->packets++;
 	f->bytes += len;
-	if (lat < f->lat_min)
-		f->lat_min = lat;
-	if (lat > f->lat_max)
-		f->lat_max = lat;
-	f->lat_sum += lat;
+	qstats_lat_add(&f->lat, lat);
 	qstats_jitter_add(&f->jit, (int64_t)rx->sent, rx_t);
 	(void)qstats_seq_add(&f->seq, rx->seq);
 	(void)qstats_samples_add(&samples, idx, lat);
@@ -423,10 +415,9 @@ row_make(struct row *r, const struct sflow *f, const int64_t *lat, size_t n)
 	/* Mean frame size times the frame rate: (n - 1) / span like pps. */
 	r->bps = f->packets > 0 ? r->pps * (double)f->bytes /
 	    (double)f->packets : 0.0;
-	r->lat_min = f->packets > 0 ? (double)f->lat_min / 1e3 : NAN;
-	r->lat_max = f->packets > 0 ? (double)f->lat_max / 1e3 : NAN;
-	r->lat_mean = f->packets > 0 ? (double)f->lat_sum /
-	    (double)f->packets / 1e3 : NAN;
+	r->lat_min = f->lat.n > 0 ? (double)f->lat.min / 1e3 : NAN;
+	r->lat_max = f->lat.n > 0 ? (double)f->lat.max / 1e3 : NAN;
+	r->lat_mean = qstats_lat_mean(&f->lat) / 1e3;
 	r->lat_p50 = n > 0 ? (double)qstats_percentile(lat, n, 50) / 1e3 :
 	    NAN;
 	r->lat_p99 = n > 0 ? (double)qstats_percentile(lat, n, 99) / 1e3 :

@@ -93,6 +93,57 @@ test_jitter_constant_delay_is_zero(void **state)
 	assert_true(qstats_jitter_ns(&j) == 0.0);
 }
 
+/*
+ * The send stamp is the frame's own word: a stamp at either end of the
+ * 64-bit range neither overflows (UBSan watches in the sanitizer build)
+ * nor wraps the sum back to something small (found by
+ * tests/fuzz/fuzz_qsink).
+ */
+static void
+test_jitter_wild_stamps(void **state)
+{
+	struct qstats_jitter j;
+
+	(void)state;
+	qstats_jitter_init(&j);
+	qstats_jitter_add(&j, INT64_MIN, 100);
+	qstats_jitter_add(&j, INT64_MAX, 200);
+	qstats_jitter_add(&j, INT64_MIN, 300);
+	qstats_jitter_add(&j, 5, INT64_MIN);
+	assert_int_equal(j.n, 4);
+	/* Two differences of 2^63 each: the sum stops at its top. */
+	qstats_jitter_init(&j);
+	qstats_jitter_add(&j, 0, 0);
+	qstats_jitter_add(&j, INT64_MIN, 0);
+	assert_true(j.sum_ns == UINT64_C(1) << 63);
+	qstats_jitter_add(&j, 0, 0);
+	assert_true(j.sum_ns == UINT64_MAX);
+}
+
+static void
+test_lat_clamped(void **state)
+{
+	struct qstats_lat l;
+	int i;
+
+	(void)state;
+	memset(&l, 0, sizeof(l));
+	assert_true(isnan(qstats_lat_mean(&l)));
+	qstats_lat_add(&l, 1000);
+	qstats_lat_add(&l, 3000);
+	assert_true(l.min == 1000 && l.max == 3000);
+	assert_true(qstats_lat_mean(&l) == 2000.0);
+	memset(&l, 0, sizeof(l));
+	for (i = 0; i < 100000; i++)
+		qstats_lat_add(&l, INT64_MAX);
+	assert_true(l.max == QSTATS_LAT_LIMIT);
+	assert_true(l.sum == INT64_MAX);
+	for (i = 0; i < 200000; i++)
+		qstats_lat_add(&l, INT64_MIN);
+	assert_true(l.min == -QSTATS_LAT_LIMIT);
+	assert_true(l.sum >= INT64_MIN && l.sum < 0);
+}
+
 static void
 test_jitter_in_received_order(void **state)
 {
@@ -364,6 +415,8 @@ main(void)
 		cmocka_unit_test(test_jitter_hand),
 		cmocka_unit_test(test_jitter_constant_delay_is_zero),
 		cmocka_unit_test(test_jitter_in_received_order),
+		cmocka_unit_test(test_jitter_wild_stamps),
+		cmocka_unit_test(test_lat_clamped),
 		cmocka_unit_test(test_seq_loss_reorder_dup),
 		cmocka_unit_test(test_seq_not_from_zero),
 		cmocka_unit_test(test_seq_window_edges),
