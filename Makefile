@@ -211,6 +211,7 @@ $(B)/tests/fuzz/fuzz_control: $(filter-out $(B)/rsvpd/quasard.o, \
 	$(QUASARD_SRCS:%.c=$(B)/%.o))
 $(B)/tests/fuzz/fuzz_rlctl: $(B)/routelet/run.o
 $(B)/tests/fuzz/fuzz_classify: $(B)/demux/classify.o $(B)/demux/belswitch.o
+$(B)/tests/fuzz/fuzz_tablecmd: $(B)/demux/tablecmd.o
 
 .PRECIOUS: $(B)/tests/fuzz/%.o
 
