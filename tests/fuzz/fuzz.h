@@ -6,11 +6,17 @@
 #ifndef Q_FUZZ_H
 #define Q_FUZZ_H
 
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int	LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -102,6 +108,50 @@ fz_strndup(const uint8_t *p, size_t n)
 		memcpy(s, p, n);
 	s[n] = '\0';
 	return s;
+}
+
+/*
+ * A state directory of the harness's own, /dev/shm/quasar-fuzz-<name>.<pid>.
+ * libFuzzer ends a timed run without atexit handlers, so each start first
+ * removes the directories of this harness whose process is gone.
+ */
+static inline void
+fz_state_dir(const char *name, char *dir, size_t len)
+{
+	char prefix[64], path[512];
+	struct dirent *de, *fe;
+	DIR *d, *f;
+	long pid;
+
+	snprintf(prefix, sizeof(prefix), "quasar-fuzz-%s.", name);
+	if ((d = opendir("/dev/shm")) != NULL) {
+		while ((de = readdir(d)) != NULL) {
+			if (strncmp(de->d_name, prefix, strlen(prefix)) != 0)
+				continue;
+			pid = strtol(de->d_name + strlen(prefix), NULL, 10);
+			if (pid <= 0 || kill((pid_t)pid, 0) == 0 ||
+			    errno != ESRCH)
+				continue;
+			snprintf(path, sizeof(path), "/dev/shm/%s",
+			    de->d_name);
+			if ((f = opendir(path)) != NULL) {
+				while ((fe = readdir(f)) != NULL) {
+					snprintf(path, sizeof(path),
+					    "/dev/shm/%s/%s", de->d_name,
+					    fe->d_name);
+					(void)unlink(path);
+				}
+				closedir(f);
+			}
+			snprintf(path, sizeof(path), "/dev/shm/%s",
+			    de->d_name);
+			(void)rmdir(path);
+		}
+		closedir(d);
+	}
+	snprintf(dir, len, "/dev/shm/%s%d", prefix, (int)getpid());
+	if (mkdir(dir, 0700) == -1)
+		abort();
 }
 
 #endif

@@ -40,10 +40,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
-	snprintf(dir, sizeof(dir), "/dev/shm/quasar-fuzz-qstate.%d",
-	    (int)getpid());
-	if (mkdir(dir, 0700) == -1)
-		abort();
+	fz_state_dir("qstate", dir, sizeof(dir));
 	atexit(cleanup);
 	snprintf(bpath, sizeof(bpath), "%s/%s", dir, QSTATE_BELFIB);
 	snprintf(lpath, sizeof(lpath), "%s/%s", dir, QSTATE_LTABLE);

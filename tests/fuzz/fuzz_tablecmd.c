@@ -40,10 +40,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
-	snprintf(dir, sizeof(dir), "/dev/shm/quasar-fuzz-tablecmd.%d",
-	    (int)getpid());
-	if (mkdir(dir, 0700) == -1)
-		abort();
+	fz_state_dir("tablecmd", dir, sizeof(dir));
 	atexit(cleanup);
 	return 0;
 }
