@@ -47,7 +47,8 @@
  * Tests: tests/unit/test_rsvp_obj.c (objects), test_rsvp_msg.c (messages,
  * hand-made golden bytes, truncations, fuzz), test_rsvp_ip.c (IPv4 and
  * Router Alert); tests/rsvp/tshark-check BUILD decodes what the encoder
- * writes with tshark.
+ * writes with tshark; tests/fuzz/fuzz_rsvp.c fuzzes the decoder on raw
+ * datagrams with an encode/decode round trip.
  */
 #ifndef Q_RSVP_H
 #define Q_RSVP_H
