@@ -207,8 +207,8 @@ $(B)/tests/fuzz/%: $(B)/tests/fuzz/%.o $(LIBRL) $(LIBQ)
 
 $(B)/tests/fuzz/%.o: QCFLAGS += -Irsvpd -Idemux -Itools
 
-$(B)/tests/fuzz/fuzz_control: $(filter-out $(B)/rsvpd/quasard.o, \
-	$(QUASARD_SRCS:%.c=$(B)/%.o))
+$(B)/tests/fuzz/fuzz_control $(B)/tests/fuzz/fuzz_rsvpd: \
+	$(filter-out $(B)/rsvpd/quasard.o, $(QUASARD_SRCS:%.c=$(B)/%.o))
 $(B)/tests/fuzz/fuzz_rlctl: $(B)/routelet/run.o
 $(B)/tests/fuzz/fuzz_classify: $(B)/demux/classify.o $(B)/demux/belswitch.o
 $(B)/tests/fuzz/fuzz_tablecmd: $(B)/demux/tablecmd.o

@@ -290,10 +290,6 @@ rio_recv(struct rsvpd *r)
 	struct msghdr mh;
 	struct iovec iov;
 	struct cmsghdr *c;
-	struct rd_rx rx;
-	const uint8_t *payload;
-	size_t plen;
-	enum rsvp_reason why;
 	ssize_t n;
 	int ifindex, ttl, port, i;
 
@@ -332,23 +328,34 @@ rio_recv(struct rsvpd *r)
 			rd_count(r, RD_C_rx_not_port);
 			continue;
 		}
-		memset(&rx, 0, sizeof(rx));
-		rx.port = (unsigned)port;
-		why = rsvp_ip_parse(r->buf, (size_t)n, &rx.ip, &payload, &plen);
-		if (why != RSVP_R_ok) {
-			rsvp_count(r->reason, why);
-			rd_count(r, RD_C_rx_bad_ip);
-			log_debug("from %s on %s: %s",
-			    inet_ntoa(from.sin_addr), r->ifs[port].ifname,
-			    rsvp_reason_str(why));
-			continue;
-		}
-		if (ttl >= 0 && ttl != rx.ip.ttl)
-			log_debug("IP_TTL %d, header TTL %u", ttl, rx.ip.ttl);
-		if (rio_is_local(r, rx.ip.src))
-			continue;	/* our own, looped back */
-		rio_dispatch(r, &rx, payload, plen);
+		rio_input(r, (unsigned)port, r->buf, (size_t)n, ttl);
 	}
+}
+
+void
+rio_input(struct rsvpd *r, unsigned port, const uint8_t *p, size_t n,
+    int ttl)
+{
+	const uint8_t *payload;
+	struct rd_rx rx;
+	enum rsvp_reason why;
+	size_t plen;
+
+	memset(&rx, 0, sizeof(rx));
+	rx.port = port;
+	why = rsvp_ip_parse(p, n, &rx.ip, &payload, &plen);
+	if (why != RSVP_R_ok) {
+		rsvp_count(r->reason, why);
+		rd_count(r, RD_C_rx_bad_ip);
+		log_debug("on %s: %s", r->ifs[port].ifname,
+		    rsvp_reason_str(why));
+		return;
+	}
+	if (ttl >= 0 && ttl != rx.ip.ttl)
+		log_debug("IP_TTL %d, header TTL %u", ttl, rx.ip.ttl);
+	if (rio_is_local(r, rx.ip.src))
+		return;		/* our own, looped back */
+	rio_dispatch(r, &rx, payload, plen);
 }
 
 int

@@ -391,6 +391,10 @@ void		 rsvpd_lsp_lost(struct quasard *, struct lsp *);
 int		 rio_open(struct rsvpd *, char *err, size_t errlen);
 void		 rio_close(struct rsvpd *);
 void		 rio_recv(struct rsvpd *);
+/* One datagram of n bytes (IPv4 header on) that came in on port: what
+ * rio_recv does with each; ttl is IP_TTL's, or -1. */
+void		 rio_input(struct rsvpd *, unsigned port, const uint8_t *p,
+		    size_t n, int ttl);
 /* Encodes m and sends it out of port to next hop nh with IP destination
  * dst: ttl, and Router Alert if the message type wants it. */
 int		 rio_send(struct rsvpd *, struct rsvp_msg *m, unsigned port,

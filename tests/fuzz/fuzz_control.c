@@ -2,11 +2,11 @@
  * quasard's control socket (rsvpd/control.c, rsvpctl.c): what it does
  * with a request line, against a quasard whose state is real (pool, LSP
  * table, RSVP-TE with its head-end LSPs, admission, labels) but whose
- * backend makes no domains: this harness's fz_backend refuses every
- * domain operation, so an "lsp add" runs its checks and then fails to
- * take a routelet, as on a router whose pool is exhausted.  The RSVP
- * socket is never opened (fd -1): a head-end's Path is built and encoded,
- * and counted as a failed send; nothing leaves the machine.
+ * backend makes no domains (fz_quasard.h): an "lsp add" runs its checks
+ * and then fails to take a routelet, as on a router whose pool is
+ * exhausted.  The RSVP socket is never opened (fd -1): a head-end's Path
+ * is built and encoded, and counted as a failed send; the harness runs in
+ * a network namespace of its own, so route lookups see only its lo.
  *
  * Input: request lines, newline-separated (each at most the socket's
  * 4096 bytes).  After the input, every LSP left is deleted through the
@@ -16,61 +16,14 @@
  * reason; a JSON reply ("-j ") is valid JSON; state is gone after the
  * deletes (LeakSanitizer sees the rest).
  */
-#include <netinet/in.h>
-
 #include "fuzz.h"
+#include "fz_quasard.h"
 #include "log.h"
-#include "quasard.h"
-#include "rsvpd.h"
 
 #define LINE_MAX_	4096
 
 static struct quasard q;
 static struct rsvpd rd;
-
-/* ---- a backend that makes no domains ---------------------------------- */
-
-static int
-fz_create(struct backend *b, struct dom *d, unsigned nvifs)
-{
-	(void)b;
-	(void)d;
-	(void)nvifs;
-	return -1;
-}
-
-static void
-fz_destroy(struct backend *b, struct dom *d)
-{
-	(void)b;
-	d->state = DOM_NONE;
-}
-
-static void
-fz_info(struct backend *b, struct backend_info *i)
-{
-	(void)b;
-	snprintf(i->sched, sizeof(i->sched), "none");
-	i->rtds = -1;
-}
-
-static int
-fz_list(struct backend *b, void (*fn)(uint32_t, const char *, void *),
-    void *arg)
-{
-	(void)b;
-	(void)fn;
-	(void)arg;
-	return 0;
-}
-
-static const struct backend_ops fz_backend = {
-	.name = "fuzz",
-	.create = fz_create,
-	.destroy = fz_destroy,
-	.list = fz_list,
-	.info = fz_info,
-};
 
 /* ---- a JSON checker: RFC 8259's grammar, nothing more ------------------ */
 
@@ -202,61 +155,14 @@ json_ok(const char *s)
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	struct pool_conf pc = { 0, 4, 0, 2, 0 };
-	struct rsvpd_conf c;
-	char err[256];
-
 	(void)argc;
 	(void)argv;
 	log_init("fuzz_control", LOG_TO_STDERR);
-	memset(&q, 0, sizeof(q));
-	q.statedir = "/nonexistent";
-	q.listen_fd = -1;
-	q.ack_timeout_ms = 1;
-	q.nports = 2;
-	snprintf(q.port[0].ifname, sizeof(q.port[0].ifname), "lo");
-	q.port[0].ifindex = 1;
-	snprintf(q.port[1].ifname, sizeof(q.port[1].ifname), "fz1");
-	q.port[1].ifindex = 999999;
-	q.be.ops = &fz_backend;
-	if (ltable_init(&q.lt) != LTABLE_OK ||
-	    pool_init(&q.pool, &q.be, &pc, err, sizeof(err)) == -1)
-		abort();
-	q.pool.on_lost = lsp_lost;
-
-	/* rsvpd_init() less its sockets and calibration */
-	rsvpd_conf_init(&c);
-	c.per_packet_ns = 20000;
-	memset(&rd, 0, sizeof(rd));
-	rd.q = &q;
-	rd.conf = c;
-	rd.fd = -1;
-	TAILQ_INIT(&rd.psbs);
-	TAILQ_INIT(&rd.rsbs);
-	TAILQ_INIT(&rd.hes);
-	TAILQ_INIT(&rd.nbrs);
-	timer_heap_init(&rd.th);
-	rd.rnd = 0x9e3779b97f4a7c15ull;
-	rd.next_tunnel = 1;
-	rd.nifs = q.nports;
-	rd.ifs[0].ifindex = 1;
-	snprintf(rd.ifs[0].ifname, sizeof(rd.ifs[0].ifname), "lo");
-	rd.ifs[0].mtu = 1500;
-	rd.ifs[1].ifindex = 999999;
-	snprintf(rd.ifs[1].ifname, sizeof(rd.ifs[1].ifname), "fz1");
-	rd.ifs[1].mtu = 1500;
-	rd.router_id.s_addr = htonl(0x0a000001);
-	rio_addrs_refresh(&rd, 1);
-	rd.pp_source = RD_PP_CONFIGURED;
-	if ((rd.in = calloc(1, sizeof(*rd.in))) == NULL ||
-	    (rd.out = calloc(1, sizeof(*rd.out))) == NULL ||
-	    (rd.buf = malloc(RD_BUF)) == NULL ||
-	    admit_init(&rd.adm, rd.nifs, c.cpu_budget_pct, 2,
-	    c.per_packet_ns) != ADMIT_OK ||
-	    lalloc_init(&rd.la, c.label_min, c.label_max) != LALLOC_OK ||
-	    nbr_open(&rd) == -1)
-		abort();
-	q.rsvp = &rd;
+	/* FUZZ_VERBOSE=1 to see the debug lines when replaying */
+	log_setverbose(getenv("FUZZ_VERBOSE") != NULL);
+	fz_netns("control");
+	fz_quasard_init(&q, "/nonexistent");
+	fz_rsvpd_init(&rd, &q);
 	return 0;
 }
 
