@@ -241,7 +241,7 @@ check: deps
 	tests/golden/run build-san/bin/routelet
 	$(MAKE) CC=clang B=build-clang all
 	$(MAKE) SANITIZE=fuzz fuzz-bins
-	tests/fuzz/run -t 3 build-fuzz
+	tests/fuzz/run -t 2 build-fuzz
 	tests/xen/run $(B)
 	@echo "check: all suites passed"
 
