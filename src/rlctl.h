@@ -13,6 +13,8 @@
  *   daemon -> routelet   "stats"                  -> "stats\n<name> <value>\n..."
  *
  * Anything else is answered "err <reason>" and counted; it changes nothing.
+ * dom0 reads the routelet's side strictly (src/rlreply.h): a routelet is
+ * not trusted.
  */
 #ifndef Q_RLCTL_H
 #define Q_RLCTL_H
