@@ -270,16 +270,21 @@ cmd_routelet(struct quasard *q, int argc, char **argv, struct reply *r)
 		rp_err(r, "routelet: unknown command '%s'", argv[1]);
 }
 
-/* key=value items into an LSP template; returns the rlconf keys given. */
+#define LSP_CPU_WEIGHT	0x1
+#define LSP_CPU_CAP	0x2
+
+/* key=value items into an LSP template; returns the rlconf keys given,
+ * and in cpu_r which of weight and cap. */
 static int
 lsp_parse(struct quasard *q, struct lsp *l, int argc, char **argv,
-    uint32_t *keys_r, char *err, size_t errlen)
+    uint32_t *keys_r, unsigned *cpu_r, char *err, size_t errlen)
 {
 	unsigned long v;
 	char *eq;
 	int i;
 
 	*keys_r = 0;
+	*cpu_r = 0;
 	for (i = 0; i < argc; i++) {
 		if ((eq = strchr(argv[i], '=')) == NULL) {
 			snprintf(err, errlen, "'%s' is not key=value", argv[i]);
@@ -303,6 +308,7 @@ lsp_parse(struct quasard *q, struct lsp *l, int argc, char **argv,
 				return -1;
 			}
 			l->cpu.weight = (uint32_t)v;
+			*cpu_r |= LSP_CPU_WEIGHT;
 		} else if (strcmp(argv[i], "cap") == 0) {
 			if (parse_uint(eq, 100, &v) == -1) {
 				snprintf(err, errlen, "cap: '%s' is not a "
@@ -310,6 +316,7 @@ lsp_parse(struct quasard *q, struct lsp *l, int argc, char **argv,
 				return -1;
 			}
 			l->cpu.cap = (uint32_t)v;
+			*cpu_r |= LSP_CPU_CAP;
 		} else if (strcmp(argv[i], "gen") == 0 ||
 		    strcmp(argv[i], "src-mac") == 0 ||
 		    strcmp(argv[i], "out-vif") == 0) {
@@ -395,10 +402,11 @@ signalled(int argc, char **argv)
 static void
 cmd_lsp(struct quasard *q, int argc, char **argv, struct reply *r)
 {
-	struct lsp l;
+	struct lsp l, *cur;
+	struct dom_cpu cpu;
 	char err[256];
 	uint32_t keys;
-	unsigned i;
+	unsigned i, cpukeys;
 	int first = 1, width = lsp_name_width(q);
 
 	if (argc == 2 && strcmp(argv[1], "show") == 0) {
@@ -447,8 +455,8 @@ cmd_lsp(struct quasard *q, int argc, char **argv, struct reply *r)
 			return;
 		}
 		snprintf(l.name, sizeof(l.name), "%s", argv[2]);
-		if (lsp_parse(q, &l, argc - 3, argv + 3, &keys, err,
-		    sizeof(err)) == -1) {
+		if (lsp_parse(q, &l, argc - 3, argv + 3, &keys, &cpukeys,
+		    err, sizeof(err)) == -1) {
 			rp_err(r, "%s", err);
 			return;
 		}
@@ -457,9 +465,26 @@ cmd_lsp(struct quasard *q, int argc, char **argv, struct reply *r)
 				rp_err(r, "lsp %s exists", l.name);
 			else if (lsp_add(q, &l, err, sizeof(err)) == -1)
 				rp_err(r, "%s", err);
-		} else if (lsp_update(q, argv[2], &l.conf, keys, err,
-		    sizeof(err)) == -1)
+			return;
+		}
+		/* The routelet's keys, then the CPU share: a weight or a
+		 * cap alone keeps the other as it was. */
+		if ((keys != 0 || cpukeys == 0) && lsp_update(q, argv[2],
+		    &l.conf, keys, err, sizeof(err)) == -1) {
 			rp_err(r, "%s", err);
+			return;
+		}
+		if (cpukeys != 0 && (cur = lsp_find(q, argv[2])) != NULL) {
+			cpu = cur->cpu;
+			if (cpukeys & LSP_CPU_WEIGHT)
+				cpu.weight = l.cpu.weight;
+			if (cpukeys & LSP_CPU_CAP)
+				cpu.cap = l.cpu.cap;
+			if (lsp_set_cpu(q, argv[2], &cpu, err, sizeof(err)) ==
+			    -1)
+				rp_err(r, "%s", err);
+		} else if (cpukeys != 0)
+			rp_err(r, "no lsp %s", argv[2]);
 		return;
 	}
 	if (argc == 3 && strcmp(argv[1], "del") == 0) {

@@ -201,6 +201,23 @@ lsp_del(struct quasard *q, const char *name, char *err, size_t errlen)
 	return 0;
 }
 
+/* The LSP called name, if it has a routelet to change. */
+static struct lsp *
+lsp_running(struct quasard *q, const char *name, char *err, size_t errlen)
+{
+	struct lsp *l;
+
+	if ((l = lsp_find(q, name)) == NULL) {
+		snprintf(err, errlen, "no lsp %s", name);
+		return NULL;
+	}
+	if (l->rl == NULL) {
+		snprintf(err, errlen, "lsp %s has no routelet", name);
+		return NULL;
+	}
+	return l;
+}
+
 /*
  * A running LSP gets new parameters: a new generation to the same
  * routelet, which applies it between two bursts, so nothing in flight is
@@ -215,19 +232,13 @@ lsp_update(struct quasard *q, const char *name, const struct rlconf *ch,
 	struct lsp *l;
 	char why[200];
 
-	if ((l = lsp_find(q, name)) == NULL) {
-		snprintf(err, errlen, "no lsp %s", name);
+	if ((l = lsp_running(q, name, err, errlen)) == NULL)
 		return -1;
-	}
-	if (l->rl == NULL) {
-		snprintf(err, errlen, "lsp %s has no routelet", name);
-		return -1;
-	}
 	if (keys & ~(1u << RLCONF_K_NH_MAC | 1u << RLCONF_K_OUT_LABEL |
 	    1u << RLCONF_K_RATE | 1u << RLCONF_K_BURST |
 	    1u << RLCONF_K_TTL_MODE)) {
-		snprintf(err, errlen, "only nh-mac, out-label, rate, burst and "
-		    "ttl-mode change on a running lsp");
+		snprintf(err, errlen, "only nh-mac, out-label, rate, burst, "
+		    "ttl-mode, weight and cap change on a running lsp");
 		return -1;
 	}
 	c = l->conf;
@@ -263,6 +274,30 @@ lsp_update(struct quasard *q, const char *name, const struct rlconf *ch,
 	}
 	l->conf = c;
 	log_info("lsp %s: now generation %" PRIu64, name, c.gen);
+	return 0;
+}
+
+/*
+ * A running LSP gets a new CPU share: its routelet's, through the
+ * backend (cgroup weight and quota, or the Xen scheduler's weight and
+ * cap); the routelet itself is not told.
+ */
+int
+lsp_set_cpu(struct quasard *q, const char *name, const struct dom_cpu *cpu,
+    char *err, size_t errlen)
+{
+	struct lsp *l;
+
+	if ((l = lsp_running(q, name, err, errlen)) == NULL)
+		return -1;
+	if (q->be.ops->set_cpu(&q->be, &l->rl->d, cpu) == -1) {
+		snprintf(err, errlen, "routelet %" PRIu32 ": cannot set its "
+		    "CPU share", l->rl->d.id);
+		return -1;
+	}
+	l->cpu = *cpu;
+	log_info("lsp %s: CPU weight %" PRIu32 ", cap %" PRIu32 "%%", name,
+	    cpu->weight, cpu->cap);
 	return 0;
 }
 

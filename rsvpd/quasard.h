@@ -76,6 +76,8 @@ int		 lsp_del(struct quasard *, const char *name, char *err,
 int		 lsp_update(struct quasard *, const char *name,
 		    const struct rlconf *changes, uint32_t keys, char *err,
 		    size_t errlen);
+int		 lsp_set_cpu(struct quasard *, const char *name,
+		    const struct dom_cpu *cpu, char *err, size_t errlen);
 struct lsp	*lsp_find(struct quasard *, const char *name);
 struct lsp	*lsp_by_dom(struct quasard *, uint32_t dom_id);
 void		 lsp_lost(struct pool *, struct pdom *, void *owner);
