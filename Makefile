@@ -11,6 +11,8 @@
 #   make experiments     the paper's experiments; results to docs/results/
 #   make routelet-image  the routelet PV guest image, in build/xen/routelet/
 #   make xen-lab         boot Xen under QEMU and run tests/xen (as root)
+#   make cgroup2-lab     boot Linux with cgroup v2 only under QEMU and run
+#                        the local backend there, tests/cg2 (as root)
 #   make install         PREFIX=/usr/local DESTDIR=
 
 PREFIX	?= /usr/local
@@ -144,7 +146,7 @@ TOOLS := $(TOOL_SRCS:tools/%.c=$(B)/bin/%)
 PROGS := $(ROUTELET) $(DEMUX) $(QUASARD) $(TOOLS)
 
 .PHONY: all deps check test unit golden integ demo bench experiments install \
-	clean help routelet-image xen-lab fuzz fuzz-bins
+	clean help routelet-image xen-lab cgroup2-lab fuzz fuzz-bins
 .DEFAULT_GOAL := all
 
 all: $(PROGS) $(UNIT_BINS) $(BENCH_BINS) $(XENTEST_BINS)
@@ -227,8 +229,10 @@ deps:
 # The whole suite: unit tests, golden pcap tests, the build's own checks
 # and the namespace integration tests (as root), then the unit and golden
 # tests again under ASan+UBSan, and a clang build, so every commit is
-# checked by both compilers and the sanitizers; last the Xen lab, a real
-# Xen under QEMU (tests/xen/run, as root).
+# checked by both compilers and the sanitizers, then a short pass of the
+# libFuzzer harnesses (tests/fuzz/run); last the two QEMU labs:
+# the local backend on a kernel with cgroup v2 only (tests/cg2/run), and a
+# real Xen (tests/xen/run), both as root.
 check: deps
 	$(MAKE) all
 	tests/run-unit $(B)
@@ -242,6 +246,7 @@ check: deps
 	$(MAKE) CC=clang B=build-clang all
 	$(MAKE) SANITIZE=fuzz fuzz-bins
 	tests/fuzz/run -t 2 build-fuzz
+	tests/cg2/run $(B)
 	tests/xen/run $(B)
 	@echo "check: all suites passed"
 
@@ -297,11 +302,17 @@ routelet-image: $(ROUTELET)
 xen-lab: all
 	tests/xen/run $(B)
 
+# The local backend on cgroup v2, which this kind of machine cannot mount
+# with controllers: Debian's kernel under QEMU with the unified hierarchy
+# only (tests/cg2/run, docs/architecture.md); it shares $(B)/xen's cache.
+cgroup2-lab: all
+	tests/cg2/run $(B)
+
 clean:
 	rm -rf build build-san build-clang build-fuzz
 
 help:
-	@sed -n '2,15p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '2,16p' Makefile | sed 's/^# \{0,1\}//'
 
 # $(B)/xen holds the Xen lab's image trees, whose *.d are no make rules.
 -include $(shell find $(B) -path $(B)/xen -prune -o -name '*.d' -type f \

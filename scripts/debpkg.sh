@@ -1,5 +1,5 @@
 # Debian packages as raw material for images, sourced by the image builders
-# (routelet/image/mkimage, tests/xen/mkdom0).  Packages are fetched with
+# (routelet/image/mkimage, tests/qemu/root.sh).  Packages are fetched with
 # `apt-get download` and unpacked with `dpkg-deb -x`, never installed: a
 # hypervisor or kernel package installed on the build host would run its
 # bootloader hooks there.  Everything is cached under $DEB_CACHE so that a
@@ -36,11 +36,20 @@ deb_memo_fresh() {
 	    -name '*Packages*' 2>/dev/null | head -n 1)" ]
 }
 
-# deb_prefetch PKG...: asks apt once for all of PKG's candidates.
+# deb_prefetch PKG...: asks apt once for all of PKG's candidates it does
+# not know yet.
 deb_prefetch() {
+	local p want
 	mkdir -p "$DEB_CACHE"
 	deb_memo_fresh || rm -f "$deb_memo"
-	apt-cache policy "$@" 2>/dev/null | awk '
+	want=""
+	for p in "$@"; do
+		awk -v p="$p" '$1 == p { f = 1; exit } END { exit !f }' \
+		    "$deb_memo" 2>/dev/null || want="$want $p"
+	done
+	[ -n "$want" ] || return 0
+	# shellcheck disable=SC2086
+	apt-cache policy $want 2>/dev/null | awk '
 		/^[^ ]/ { p = $1; sub(/:$/, "", p) }
 		$1 == "Candidate:" && $2 != "(none)" && p != "" { print p, $2 }' \
 	    >>"$deb_memo"

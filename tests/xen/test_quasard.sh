@@ -12,32 +12,11 @@
 # routelet domain destroyed from outside is noticed and replaced.
 . "$(dirname "$0")/lib.sh"
 
-SBIN=/usr/local/sbin
 SD=/run/quasar/xen
 NS_SRC=qx-src
 NS_DST=qx-dst
 
-ctl() {
-	"$SBIN/quasarctl" -S "$SD" "$@"
-}
-
-in_ns() {
-	ns=$1
-	shift
-	nsenter --net=/run/netns/"$ns" "$@"
-}
-
-mac_of() {
-	cat /sys/class/net/"$1"/address
-}
-
-cleanup() {
-	[ -n "$qpid" ] && kill "$qpid" 2>/dev/null && wait "$qpid" 2>/dev/null
-	[ -n "$dpid" ] && kill "$dpid" 2>/dev/null && wait "$dpid" 2>/dev/null
-	ip netns del "$NS_SRC" 2>/dev/null
-	ip netns del "$NS_DST" 2>/dev/null
-}
-trap cleanup EXIT
+trap t_cleanup EXIT
 
 # The routelet domain of LSP $1 (text of `routelet show`): its name.
 rl_of() {
@@ -58,46 +37,15 @@ is_paused() {
 	[ "$(xl_state "$1")" = "--p---" ]
 }
 
-idle_count() {
-	ctl pool show | awk 'NR == 1 { print $2 }'
-}
-
-pool_ctr() {
-	ctl pool show | awk -v c="$1" '$1 == c { print $2 }'
-}
-
 # ---- the lab's two hosts -----------------------------------------------
-ip netns add "$NS_SRC" && ip netns add "$NS_DST" ||
-    { t_fail "namespaces"; exit 1; }
-ip link add p0 type veth peer name s0 netns "$NS_SRC"
-ip link add p1 type veth peer name d0 netns "$NS_DST"
-ip link set p0 up && ip link set p1 up
-ip addr add 10.99.1.254/24 dev p0
-ip addr add 10.99.2.254/24 dev p1
-in_ns "$NS_SRC" ip link set s0 up
-in_ns "$NS_DST" ip link set d0 up
-in_ns "$NS_SRC" ip link set lo up
-in_ns "$NS_DST" ip link set lo up
-P0=$(mac_of p0)
-P1=$(mac_of p1)
-# Not from /sys: dom0's sysfs shows only the namespace it was mounted in.
-D0=$(in_ns "$NS_DST" ip -br link show dev d0 | awk '{ print $3 }')
+t_hosts "$NS_SRC" "$NS_DST" || { t_fail "namespaces"; exit 1; }
 
-mkdir -p "$SD"
-cat >/tmp/quasard-xen.xml <<EOF
-<?xml version="1.0" encoding="UTF-8"?>
-<quasard xmlns="urn:quasar:quasard:1">
-  <statedir>$SD</statedir>
+t_conf /tmp/quasard-xen.xml <<EOF
   <backend type="xen" instance="qx">
     <ack-timeout ms="20000"/>
     <image kernel="$QUASAR_IMAGE/vmlinux" ramdisk="$QUASAR_IMAGE/initrd"
            memory-mb="128" vif-script="$QUASAR_LIBEXEC/vif-quasar"/>
   </backend>
-  <pool min="2" target="2" max="3" ping-ms="10000"/>
-  <admission cpu-budget-percent="90" per-packet-ns="500"/>
-  <interface name="p0" reservable="100Mbit" address="10.99.1.254"/>
-  <interface name="p1" reservable="100Mbit" address="10.99.2.254"/>
-</quasard>
 EOF
 if "$SBIN/quasard" -n -f /tmp/quasard-xen.xml >/tmp/quasard-n.out 2>&1; then
 	t_pass "quasard -n accepts the xen configuration"
@@ -105,19 +53,7 @@ else
 	t_fail "quasard -n: $(tail -n 3 /tmp/quasard-n.out)"
 fi
 
-"$SBIN/quasar-demux" -S "$SD" -i p0 -i p1 >/tmp/demux.log 2>&1 &
-dpid=$!
-t0=$(t_ms)
-"$SBIN/quasard" -f /tmp/quasard-xen.xml -v >/tmp/quasard.log 2>&1 &
-qpid=$!
-if t_wait 300 ctl pool show && [ "$(idle_count)" = 2 ]; then
-	t_pass "quasard up with a pool of 2 routelet domains"
-	t_figure "xen pool of 2 created (boot to ready, paused)" \
-	    "$(($(t_ms) - t0))" ms
-else
-	t_fail "quasard did not come up with 2 idle routelets: $(tail -n 5 /tmp/quasard.log)"
-	exit 1
-fi
+t_start /tmp/quasard-xen.xml 300 "Xen routelet domains"
 n=0
 for d in $(xl list | awk '$1 ~ /^qx-rl/ { print $1 }'); do
 	[ "$(xl_state "$d")" = "--p---" ] && n=$((n + 1))
@@ -160,22 +96,8 @@ rate=$(xenstore-read /local/domain/0/backend/vif/"$dom"/1/rate 2>/dev/null)
     t_fail "netback rate node: '$rate'"
 
 # ---- frames through the routelet domain ------------------------------------
-in_ns "$NS_DST" tcpdump -i d0 -e -nn -l -c 30 mpls >/tmp/cap.txt 2>/dev/null &
-tpid=$!
-sleep 2
-in_ns "$NS_SRC" "$SBIN/qgen" -i s0 -d "$P0" -q \
-    -f id=1,label=100,rate=100,size=100 -n 30 >/dev/null 2>&1
-t_wait 20 sh -c "[ \$(grep -c 'label 200' /tmp/cap.txt) -ge 30 ]"
-kill "$tpid" 2>/dev/null
-wait "$tpid" 2>/dev/null
-got=$(grep -c "label 200" /tmp/cap.txt)
-[ "$got" -ge 29 ] && t_pass "label 100 comes out of p1 as 200 ($got of 30)" ||
-    t_fail "frames with label 200 at d0: $got of 30; $(head -n 2 /tmp/cap.txt)"
-good=$(grep "label 200" /tmp/cap.txt | grep "ttl 63" |
-    grep -ci "^[0-9:.]* $P1 > $D0")
-[ "$good" = "$got" ] && [ "$got" -gt 0 ] &&
-    t_pass "TTL 63, source MAC p1 ($P1), destination d0 ($D0)" ||
-    t_fail "$good of $got with TTL 63 and MACs $P1 > $D0: $(head -n 1 /tmp/cap.txt)"
+t_send "$NS_SRC" "$NS_DST" 30 100 20 /tmp/cap.txt
+t_swapped /tmp/cap.txt 30 100 200
 ctl routelet stats "${rl##*-rl}" >/tmp/rlstats.txt 2>&1
 grep -Eq "^ *tx_packets +[1-9]" /tmp/rlstats.txt &&
     t_pass "the routelet's own counters, through xenstore, count them" ||
@@ -193,21 +115,11 @@ t_wait 30 is_paused "$rl" &&
 # ---- a routelet killed behind quasard's back ----------------------------------
 # Taking A grew the pool back to its target of 2 idle; pin it at 2, so a
 # death must be made good.
-ctl pool resize 2 2 2 >/dev/null
-t_wait 120 sh -c "[ \"\$($SBIN/quasarctl -S $SD pool show | awk 'NR == 1 { print \$6 }')\" = 2 ]" ||
-    t_fail "pool resize 2 2 2: $(ctl pool show | head -n 1)"
+t_pool_pin 2 120
 victim=$(ctl routelet show | awk '$2 == "idle" { print $1; exit }')
 vdom=$(domid_of "$victim")
-repl0=$(pool_ctr replaced)
-t0=$(t_ms)
-xl destroy "$vdom"
-if t_wait 240 sh -c "[ \"\$($SBIN/quasarctl -S $SD pool show | awk '\$1 == \"replaced\" { print \$2 }')\" -gt ${repl0:-0} ] &&
-    [ \"\$($SBIN/quasarctl -S $SD pool show | awk 'NR == 1 { print \$2 }')\" = 2 ]"; then
-	t_pass "domain $vdom destroyed from outside: noticed and replaced"
-	t_figure "death to replacement ready" "$(($(t_ms) - t0))" ms
-else
-	t_fail "no replacement for $victim: $(ctl pool show | tr '\n' ' ')"
-fi
+t_killed "domain $vdom ($victim) destroyed from outside" 2 240 \
+    xl destroy "$vdom"
 grep -q "$victim.*died" /tmp/quasard.log &&
     t_pass "the log says it died" || t_fail "no death line for $victim in the log"
 

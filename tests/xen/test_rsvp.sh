@@ -12,23 +12,11 @@
 # null).  The LERs' quasards hold no routelets (pool of 0).
 . "$(dirname "$0")/lib.sh"
 
-SBIN=/usr/local/sbin
 NS_H=qxr-head
 NS_T=qxr-tail
 SD=/run/quasar/xr
 SDH=/run/quasar/xrh
 SDT=/run/quasar/xrt
-
-in_ns() {
-	ns=$1
-	shift
-	nsenter --net=/run/netns/"$ns" "$@"
-}
-
-mac_in() {
-	in_ns "$1" ip -o link show "$2" |
-	    sed -n 's/.*link\/ether \([0-9a-f:]*\).*/\1/p'
-}
 
 cleanup() {
 	for p in $hpid $tpid $qpid $dpid; do
@@ -70,27 +58,15 @@ wait_ctl() {
 	t_wait 300 "$SBIN/quasarctl" -S "$1" pool show
 }
 
-ip netns add "$NS_H" && ip netns add "$NS_T" || { t_fail "namespaces"; exit 1; }
-ip link add p0 type veth peer name s0 netns "$NS_H"
-ip link add p1 type veth peer name d0 netns "$NS_T"
-ip link set p0 up && ip link set p1 up
-ip addr add 10.99.1.254/24 dev p0
-ip addr add 10.99.2.254/24 dev p1
+t_hosts "$NS_H" "$NS_T" || { t_fail "namespaces"; exit 1; }
 # A Path is addressed to the tail: the router sees it (Router Alert) only
 # on the forwarding path.
 fwd0=$(cat /proc/sys/net/ipv4/ip_forward)
 echo 1 >/proc/sys/net/ipv4/ip_forward
-in_ns "$NS_H" ip link set lo up
-in_ns "$NS_T" ip link set lo up
-in_ns "$NS_H" ip link set s0 up
-in_ns "$NS_T" ip link set d0 up
 in_ns "$NS_H" ip addr add 10.99.1.1/24 dev s0
 in_ns "$NS_T" ip addr add 10.99.2.1/24 dev d0
 in_ns "$NS_H" ip route add default via 10.99.1.254
 in_ns "$NS_T" ip route add default via 10.99.2.254
-P0=$(cat /sys/class/net/p0/address)
-P1=$(cat /sys/class/net/p1/address)
-D0=$(mac_in "$NS_T" d0)
 mkdir -p "$SD" "$SDH" "$SDT"
 
 conf /tmp/xr.xml "$SD" qxr 1 1 2 p0 10.99.1.254 p1 10.99.2.254
@@ -105,8 +81,11 @@ in_ns "$NS_T" "$SBIN/quasard" -f /tmp/xrt.xml -v >/tmp/xrt.log 2>&1 &
 tpid=$!
 in_ns "$NS_H" "$SBIN/quasard" -f /tmp/xrh.xml -v >/tmp/xrh.log 2>&1 &
 hpid=$!
-if wait_ctl "$SD" && wait_ctl "$SDT" && wait_ctl "$SDH"; then
-	t_pass "head-end, transit (xen, pool of 1) and tail-end quasards up"
+# The router's one routelet domain must be ready before the Path comes:
+# a Path it cannot admit waits for the head-end's next refresh (30 s).
+if wait_ctl "$SD" && wait_ctl "$SDT" && wait_ctl "$SDH" &&
+    t_wait 240 idle_is 1; then
+	t_pass "head-end, transit (xen, pool of 1 ready) and tail-end quasards up"
 else
 	t_fail "quasards: router $(tail -n 2 /tmp/xr.log | tr '\n' ' ') head $(tail -n 2 /tmp/xrh.log | tr '\n' ' ') tail $(tail -n 2 /tmp/xrt.log | tr '\n' ' ')"
 	exit 1
