@@ -107,6 +107,12 @@ struct backend_ops {
 		    int timeout_ms);
 	/* Asks a running routelet to prove it is alive: 0 if it answered. */
 	int	(*ping)(struct backend *, struct dom *d, int timeout_ms);
+	/* The same, never waiting: asks again, and says whether the ping
+	 * asked by the call before was answered since: 0 yes (or none was
+	 * asked since the unpause), 1 not yet, -1 none can be asked.  A
+	 * routelet then has until the next audit to answer, and a hung one
+	 * never holds the daemon's loop.  NULL: the pool uses ping. */
+	int	(*ping_next)(struct backend *, struct dom *d);
 	/* Counters of a running routelet as "name value" text. */
 	int	(*stats)(struct backend *, struct dom *d, char *buf,
 		    size_t len);

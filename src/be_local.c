@@ -77,6 +77,8 @@ struct lrl {
 	int		 ctl;
 	struct nl_sock	*ns;	/* bound to the routelet's namespace */
 	int		 died;	/* reaped, on_death not yet called */
+	int		 ping_asked;	/* by ping_next, since the unpause */
+	int		 pong_seen;	/* a pong read since that ask */
 };
 
 struct lbe {
@@ -232,6 +234,21 @@ lrl_live(struct dom *d, const char *op)
 	return rl;
 }
 
+/* The same, for a request only a running routelet can answer. */
+static struct lrl *
+lrl_running(struct dom *d, const char *op)
+{
+	struct lrl *rl;
+
+	if ((rl = lrl_live(d, op)) == NULL)
+		return NULL;
+	if (d->state != DOM_RUNNING) {
+		log_warnx("%s: %s: paused, so it cannot answer", d->name, op);
+		return NULL;
+	}
+	return rl;
+}
+
 static void
 vif_name(char *buf, size_t len, uint32_t id, unsigned n)
 {
@@ -342,6 +359,17 @@ ctl_send(struct dom *d, struct lrl *rl, const char *msg, size_t len)
 	return -1;
 }
 
+/* What every answer says besides answering its request: any pong
+ * proves the routelet alive since ping_next asked, whoever reads it. */
+static void
+ctl_note(struct dom *d, struct lrl *rl, const struct rlreply *rep)
+{
+	if (rep->kind == RLR_PONG)
+		rl->pong_seen = 1;
+	else if (rep->kind == RLR_ACK && rep->n > d->acked_gen)
+		d->acked_gen = rep->n;
+}
+
 /*
  * Receives until an answer of one of the kinds in want (RLR_BAD ended),
  * read into *rep (its text points into buf): its kind.  Other answers are
@@ -397,6 +425,7 @@ ctl_reply(struct dom *d, struct lrl *rl, const enum rlreply_kind *want,
 			    why);
 			continue;
 		}
+		ctl_note(d, rl, rep);
 		for (i = 0; want[i] != RLR_BAD; i++)
 			if (rep->kind == want[i])
 				return (int)rep->kind;
@@ -409,6 +438,53 @@ ctl_reply(struct dom *d, struct lrl *rl, const enum rlreply_kind *want,
 		log_debug("%s: skipped control message '%s' while "
 		    "waiting for %s", d->name, rlreply_printable(buf, clean,
 		    sizeof(clean)), what);
+	}
+}
+
+/*
+ * Reads what the routelet has sent without waiting: answers nobody waits
+ * for any more (ping_next's pongs, late acks) still tell something.  0
+ * once the channel is empty, -1 if it closed or failed.
+ */
+static int
+ctl_drain(struct dom *d, struct lrl *rl, char *buf, size_t len)
+{
+	char why[160], clean[96];
+	struct rlreply rep;
+	ssize_t n;
+
+	for (;;) {
+		n = recv(rl->ctl, buf, len - 1, MSG_DONTWAIT | MSG_TRUNC);
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				return 0;
+			log_warn("%s: receive on the control channel",
+			    d->name);
+			return -1;
+		}
+		if (n == 0) {
+			log_warnx("%s: control channel closed: the routelet "
+			    "is gone", d->name);
+			return -1;
+		}
+		if ((size_t)n >= len || memchr(buf, '\0', (size_t)n) !=
+		    NULL) {
+			log_warnx("%s: %zd-byte control message, too long or "
+			    "with a NUL byte: ignored", d->name, n);
+			continue;
+		}
+		buf[n] = '\0';
+		if (rlreply_parse(buf, &rep, why, sizeof(why)) == RLR_BAD) {
+			log_warnx("%s: control message %s: ignored", d->name,
+			    why);
+			continue;
+		}
+		if (rep.kind == RLR_ERR || rep.kind == RLR_FAIL)
+			log_warnx("%s: routelet says '%s' (unasked)", d->name,
+			    rlreply_printable(buf, clean, sizeof(clean)));
+		ctl_note(d, rl, &rep);
 	}
 }
 
@@ -714,14 +790,16 @@ static int
 lb_unpause(struct backend *b, struct dom *d)
 {
 	struct lbe *lb = b->priv;
+	struct lrl *rl;
 
-	if (lrl_live(d, "unpause") == NULL)
+	if ((rl = lrl_live(d, "unpause")) == NULL)
 		return -1;
 	if (d->state == DOM_RUNNING)
 		return 0;
 	if (cg_thaw(&lb->cg, d->name, lb->timeout_ms) == -1)
 		return -1;
 	d->state = DOM_RUNNING;
+	rl->ping_asked = 0;	/* a new run: nothing asked of it yet */
 	return 0;
 }
 
@@ -898,16 +976,38 @@ lb_ping(struct backend *b, struct dom *d, int timeout_ms)
 	struct lrl *rl;
 
 	(void)b;
-	if ((rl = lrl_live(d, "ping")) == NULL)
+	if ((rl = lrl_running(d, "ping")) == NULL)
 		return -1;
-	if (d->state != DOM_RUNNING) {
-		log_warnx("%s: ping: paused, so it cannot answer", d->name);
-		return -1;
-	}
 	if (ctl_send(d, rl, "ping", 4) == -1)
 		return -1;
 	return ctl_reply(d, rl, want, &rep, buf, sizeof(buf),
 	    lb_deadline(timeout_ms), "\"pong\"") == -1 ? -1 : 0;
+}
+
+/*
+ * The answer to the ping asked last time, looked for now, and a new one
+ * asked: a routelet has a whole audit period to answer, so one that is
+ * only slow (a small CPU cap on a loaded machine) is not replaced, and
+ * one that hangs never holds the daemon's loop.
+ */
+static int
+lb_ping_next(struct backend *b, struct dom *d)
+{
+	char buf[RLCTL_MSG_MAX + 1];
+	struct lrl *rl;
+	int answered;
+
+	(void)b;
+	if ((rl = lrl_running(d, "ping")) == NULL)
+		return -1;
+	if (ctl_drain(d, rl, buf, sizeof(buf)) == -1)
+		return -1;
+	answered = !rl->ping_asked || rl->pong_seen;
+	if (ctl_send(d, rl, "ping", 4) == -1)
+		return -1;
+	rl->ping_asked = 1;
+	rl->pong_seen = 0;
+	return answered ? 0 : 1;
 }
 
 static int
@@ -920,12 +1020,8 @@ lb_stats(struct backend *b, struct dom *d, char *out, size_t len)
 	struct lrl *rl;
 	size_t n;
 
-	if ((rl = lrl_live(d, "stats")) == NULL)
+	if ((rl = lrl_running(d, "stats")) == NULL)
 		return -1;
-	if (d->state != DOM_RUNNING) {
-		log_warnx("%s: stats: paused, so it cannot answer", d->name);
-		return -1;
-	}
 	if (ctl_send(d, rl, "stats", 5) == -1 ||
 	    ctl_reply(d, rl, want, &rep, buf, sizeof(buf),
 	    lb_deadline(lb->timeout_ms), "\"stats\"") == -1)
@@ -1323,6 +1419,7 @@ const struct backend_ops be_local_ops = {
 	.configure = lb_configure,
 	.wait_ack = lb_wait_ack,
 	.ping = lb_ping,
+	.ping_next = lb_ping_next,
 	.stats = lb_stats,
 	.cpu_time = lb_cpu_time,
 	.event_fd = lb_event_fd,

@@ -13,9 +13,10 @@ const struct counter_desc pool_ctr_desc[POOL_C_COUNT] = {
 #undef POOL_CTR_DESC
 };
 
-/* A routelet that is only slow must not be replaced: on a loaded test
- * machine one missed three 50 ms pings in a row and its LSP lost its
- * routelet for a second.  A hung one costs the loop this much a ping. */
+/* For a backend without ping_next.  A routelet that is only slow must
+ * not be replaced: on a loaded test machine one missed three 50 ms pings
+ * in a row and its LSP lost its routelet for a second.  A hung one costs
+ * the loop this much a ping. */
 #define PING_TIMEOUT_MS	250
 #define PINGS_MISSED	3
 
@@ -237,6 +238,21 @@ pool_dom_died(struct pool *p, struct dom *d)
 	pd->state = PD_DEAD;
 }
 
+/*
+ * 0 if the routelet answered: the ping asked at the last audit, where
+ * the backend can ask without waiting; otherwise one it waits
+ * PING_TIMEOUT_MS for.
+ */
+static int
+pool_ping(struct pool *p, struct pdom *pd)
+{
+	const struct backend_ops *ops = p->be->ops;
+
+	if (ops->ping_next != NULL)
+		return ops->ping_next(p->be, &pd->d) == 0 ? 0 : -1;
+	return ops->ping(p->be, &pd->d, PING_TIMEOUT_MS);
+}
+
 /* Audit: ping used routelets; a dead or silent one goes. */
 static int
 pool_audit(struct pool *p)
@@ -249,8 +265,7 @@ pool_audit(struct pool *p)
 		if ((pd = p->doms[i]) == NULL)
 			continue;
 		if (pd->state == PD_USED && pd->d.state == DOM_RUNNING) {
-			if (p->be->ops->ping(p->be, &pd->d, PING_TIMEOUT_MS)
-			    == 0) {
+			if (pool_ping(p, pd) == 0) {
 				pd->missed_pings = 0;
 				continue;
 			}

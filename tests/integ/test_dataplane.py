@@ -13,6 +13,7 @@ user-space demux.
 import glob
 import json
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -39,6 +40,18 @@ def routelet_of(lab, lsp):
         if l["name"] == lsp:
             return l["routelet"]
     return None
+
+
+def replacement_of(lab, lsp, old, secs):
+    """The routelet LSP `lsp` has once it is no longer `old`, waited for
+    up to `secs` seconds; `old` if it never changed."""
+    end = time.monotonic() + secs
+    while time.monotonic() < end:
+        new = routelet_of(lab, lsp)
+        if new and new != old:
+            return new
+        time.sleep(0.1)
+    return old
 
 
 def rl_info(lab, name):
@@ -480,13 +493,7 @@ def main(xdp="off"):
         before = lab.ctlj("pool", "show")
         pid = rl_pid(lab, rla)
         os.kill(pid, 9)
-        end = time.monotonic() + 20
-        new = rla
-        while time.monotonic() < end:
-            new = routelet_of(lab, "A")
-            if new and new != rla:
-                break
-            time.sleep(0.1)
+        new = replacement_of(lab, "A", rla, 20)
         after = lab.ctlj("pool", "show")
         check("kill -9: the LSP gets a replacement routelet",
               new and new != rla, (rla, new))
@@ -504,6 +511,36 @@ def main(xdp="off"):
             time.sleep(0.1)
         check("kill -9: the pool grows back to its target of 8 idle",
               lab.ctlj("pool", "show")["idle"] == 8)
+
+        # ---- a routelet that hangs: alive, but answering nothing --------
+        # SIGSTOP: its process is there, its control channel is open, it
+        # reads nothing.  The pool's audit asks it to answer a ping by
+        # the next audit; three unanswered and it is replaced.
+        rlh = routelet_of(lab, "A")
+        before = lab.ctlj("pool", "show")
+        pid = rl_pid(lab, rlh)
+        os.kill(pid, signal.SIGSTOP)
+        new = replacement_of(lab, "A", rlh, 30)
+        after = lab.ctlj("pool", "show")
+        check("hung routelet: the LSP gets a replacement routelet",
+              new and new != rlh, (rlh, new))
+        check("hung routelet: the pool counts it unresponsive, not dead, "
+              "and replaces it",
+              after["counters"]["unresponsive"] ==
+              before["counters"]["unresponsive"] + 1 and
+              after["counters"]["died"] == before["counters"]["died"] and
+              after["counters"]["replaced"] ==
+              before["counters"]["replaced"] + 1, after)
+        end = time.monotonic() + 10
+        while time.monotonic() < end and os.path.exists("/proc/%d" % pid):
+            time.sleep(0.1)
+        check("hung routelet: its process is killed and reaped",
+              not os.path.exists("/proc/%d" % pid), pid)
+        f = next_flow()
+        send_flow(src, p0, s0, 100, 10, flow=f)
+        got = arrive(dst, f, {200: 10})
+        check("hung routelet: the flow goes on through the replacement",
+              len(got.get(200, [])) == 10, counts(got))
 
         # ---- the admin resizes the pool at runtime ----------------------
         lab.ctl("pool", "resize", "2", "3", "12")

@@ -558,6 +558,28 @@ test_control(void **state)
 	assert_int_equal(cg_frozen(&cg, doms[0].name), 1);
 	assert_int_equal(be.ops->unpause(&be, &doms[0]), 0);
 	assert_int_equal(be.ops->ping(&be, &doms[0], ACK_MS), 0);
+
+	/* The pool's ping: asked now, answered by the next call.  A stats
+	 * request waits for its answer, which comes after the pong. */
+	assert_non_null(be.ops->ping_next);
+	assert_int_equal(be.ops->ping_next(&be, &doms[0]), 0);	/* none yet */
+	assert_int_equal(be.ops->stats(&be, &doms[0], buf, sizeof(buf)), 0);
+	assert_int_equal(be.ops->ping_next(&be, &doms[0]), 0);
+	assert_int_equal(be.ops->stats(&be, &doms[0], buf, sizeof(buf)), 0);
+	/* Hung: alive, reading nothing.  Asked, never answered. */
+	assert_int_equal(kill(pids[0], SIGSTOP), 0);
+	assert_int_equal(be.ops->ping_next(&be, &doms[0]), 0);
+	assert_int_equal(be.ops->ping_next(&be, &doms[0]), 1);
+	assert_int_equal(be.ops->ping_next(&be, &doms[0]), 1);
+	assert_int_equal(kill(pids[0], SIGCONT), 0);
+	assert_int_equal(be.ops->stats(&be, &doms[0], buf, sizeof(buf)), 0);
+	assert_int_equal(be.ops->ping_next(&be, &doms[0]), 0);
+	/* Paused, it cannot be asked; unpaused, nothing is owed. */
+	assert_int_equal(be.ops->pause(&be, &doms[0]), 0);
+	assert_int_equal(be.ops->ping_next(&be, &doms[0]), -1);
+	assert_int_equal(be.ops->unpause(&be, &doms[0]), 0);
+	assert_int_equal(be.ops->ping_next(&be, &doms[0]), 0);
+	assert_int_equal(be.ops->stats(&be, &doms[0], buf, sizeof(buf)), 0);
 }
 
 static void
