@@ -27,6 +27,7 @@ create a pool of 256.
     bench/bench_dataplane.py [--build build] [--out bench/out]
                              [--secs 2] [--only routelet,qfwd,...]
                              [--no-ops] [--no-fwd] [--commit abc123]
+                             [--rx-cpu gen|router]
 
 Needs root (namespaces, veth, cgroups); as another user it says it skips
 and exits 0.  Writes <out>/<figure>.json (the schema of bench_core) and
@@ -37,7 +38,10 @@ Pinning (2 CPUs): qgen and qsink on CPU 0, everything of the router (the
 demux, quasard and so its routelets, qfwd, ovsdb-server and ovs-vswitchd
 with its PMD thread) on the last CPU.  A veth delivers a frame to its peer
 in the sender's softirq, so the kernel's receive work for p0 runs on the
-generator's CPU and that for d0 on the router's.
+generator's CPU and that for d0 on the router's.  --rx-cpu router gives
+p0 a threaded NAPI poll pinned to the router's CPU instead: every setup
+then does its own receive work on its one core, as a router with a NIC
+does (its kthread's time counts in the router's CPU per frame, as "rx").
 
 Why 70 B and not 64 B: qgen's frames carry a 24-byte measurement header
 (sequence number and send time) after Ethernet, one label, IPv4 and UDP,
@@ -275,6 +279,9 @@ def measure_cost(b, topo, st, secs=2.0):
     pids = st.cpu_pids()
     if not pids:
         return None
+    if topo.rx_pids:
+        # Threaded NAPI: the receive work the router's CPU now does.
+        pids = dict(pids, **{"rx": p for p in topo.rx_pids[:1]})
     out = {}
     th = threading.Thread(target=lambda: out.update(t=trial(
         b, topo, st.label, SMALL, COST_RATE, secs + 1.0)))
@@ -294,11 +301,11 @@ def measure_cost(b, topo, st, secs=2.0):
             "by_proc": by, "us_per_frame": sum(by.values())}
 
 
-def measure_setup(name, b, secs, sizes):
+def measure_setup(name, b, secs, sizes, rx_router=False):
     """Stands the setup up on a fresh topology, measures, tears it all
     down.  Returns a result dict."""
     res = {"setup": name, "notes": []}
-    topo = Topo().up()
+    topo = Topo(rx_router=rx_router).up()
     tmp = tempfile.mkdtemp(prefix="qdp-%s-" % name)
     on_exit(lambda: shutil.rmtree(tmp, ignore_errors=True))
     st = make_setup(name, b, topo, tmp)
@@ -310,6 +317,9 @@ def measure_setup(name, b, secs, sizes):
             res["unavailable"] = str(e)
             log("%s: NOT MEASURED: %s" % (name, e))
             return res
+        if rx_router:
+            log("  p0's receive (threaded NAPI, pids %s) on CPU %d" % (
+                ", ".join(map(str, topo.pin_rx(ROUTER_CPU))), ROUTER_CPU))
         check_forwards(b, topo, st)
         # Latency first, on a quiet path: 5 s after 0.5 s of warm-up.
         t = trial(b, topo, st.label, SMALL, LAT_RATE, 5.0, warm=0.5)
@@ -693,6 +703,11 @@ def main():
     ap.add_argument("--no-fwd", action="store_true")
     ap.add_argument("--lsps", type=int, default=200)
     ap.add_argument("--commit", default=None)
+    ap.add_argument("--rx-cpu", choices=("gen", "router"), default="gen",
+                    help="where p0's receive work runs: in the sender's "
+                    "softirq on the generator's CPU (default, as a veth "
+                    "does), or in a threaded NAPI poll pinned to the "
+                    "router's CPU")
     a = ap.parse_args()
     set_name("bench_dataplane")
     if os.geteuid() != 0:
@@ -728,13 +743,16 @@ def main():
             "may be using the CPUs; figures will be noisier" % (
                 len(others), ", ".join(others[:6])))
     log("qgen and qsink pinned to CPU %d, the router's processes to CPU %d "
-        "(%d online)" % (GEN_CPU, ROUTER_CPU, CPUS))
+        "(%d online); p0's receive work on CPU %d" % (
+            GEN_CPU, ROUTER_CPU, CPUS,
+            ROUTER_CPU if a.rx_cpu == "router" else GEN_CPU))
     results, ops, rc = [], None, 0
     try:
         if not a.no_fwd:
             for s in SETUPS + EXTRA:
                 if s in only:
-                    results.append(measure_setup(s, b, a.secs, sizes))
+                    results.append(measure_setup(
+                        s, b, a.secs, sizes, a.rx_cpu == "router"))
         if not a.no_ops:
             ops = measure_ops(b, a.lsps)
     except Interrupted as e:
@@ -746,6 +764,7 @@ def main():
     figs = Figures(a.out, commit)
     figs.host["loadavg_start"] = load_start
     figs.host["loadavg_end"] = load_end
+    figs.host["rx_cpu"] = a.rx_cpu
     record(figs, results, ops, sizes)
     figs.write()
     text = table(figs, results, ops, sizes)

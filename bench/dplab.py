@@ -118,8 +118,10 @@ class Topo:
     a second pair of router ports, g2-p2 in and p3-d3 out, for traffic
     that shares nothing with the first pair but the router."""
 
-    def __init__(self, prefix="qdp", cross=False):
+    def __init__(self, prefix="qdp", cross=False, rx_router=False):
         tag = "%05x" % random.randrange(1 << 20)
+        self.rx_router = rx_router
+        self.rx_pids = []
         self.g, self.r, self.s = ("%s-%s-%s" % (prefix, tag, x)
                                   for x in "grs")
         self.tag, self.prefix = tag, prefix
@@ -145,6 +147,8 @@ class Topo:
                 # No IPv6 chatter (router solicitations, MLD) on the links.
                 sh(["ip", "netns", "exec", ns, "sysctl", "-qw",
                     "net.ipv6.conf.%s.disable_ipv6=1" % i], check=False)
+        if self.rx_router:
+            self.rx_threaded()
         self.p0 = self.mac(self.r, "p0")
         self.p1 = self.mac(self.r, "p1")
         self.d0 = self.mac(self.s, "d0")
@@ -152,6 +156,47 @@ class Topo:
             self.p2 = self.mac(self.r, "p2")
             self.d3 = self.mac(self.s, "d3")
         return self
+
+    def rx_ports(self):
+        return ["p0"] + (["p2"] if self.cross else [])
+
+    def rx_threaded(self):
+        """The router's receive work on the router's CPU: a veth hands a
+        frame over in the sender's softirq, on the generator's CPU, unless
+        the receiving end has NAPI (GRO on, or an XDP program), which then
+        runs where its poll is scheduled; threaded, its poll is a kthread
+        (napi/<port>-<id>) that pin_rx() puts on the router's CPU, where
+        CFS shares it with the router's processes."""
+        for g, i in zip(("g0", "g2"), self.rx_ports()):
+            sh(["ip", "netns", "exec", self.r, "ethtool", "-K", i, "gro",
+                "on"])
+            # A sender with TSO keeps a packet socket's frames off the
+            # peer's NAPI (veth_skb_is_eligible_for_gro): without it every
+            # setup, XDP or not, is received there.
+            sh(["ip", "netns", "exec", self.g, "ethtool", "-K", g, "tso",
+                "off"])
+            sh(["ip", "netns", "exec", self.r, "sh", "-c",
+                "echo 1 > /sys/class/net/%s/threaded" % i])
+
+    def pin_rx(self, cpu):
+        """Pins the receive ports' NAPI kthreads to cpu (after the setup
+        is up: an XDP program may have made its own).  Their pids."""
+        pids = []
+        for d in os.listdir("/proc"):
+            if not d.isdigit():
+                continue
+            try:
+                comm = open("/proc/%s/comm" % d).read().strip()
+            except OSError:
+                continue
+            if any(comm.startswith("napi/%s-" % i) for i in
+                   self.rx_ports()):
+                sh(["taskset", "-p", "-c", str(cpu), d])
+                pids.append(int(d))
+        if not pids:
+            raise RuntimeError("no NAPI kthread for %s" % self.rx_ports())
+        self.rx_pids = pids
+        return pids
 
     @staticmethod
     def mac(ns, ifname):
@@ -234,23 +279,30 @@ def result(gen, rows, flow, sink_drops, warm, rate, size):
                         "lat_mean_us": None, "lat_p50_us": None,
                         "lat_p99_us": None, "jitter_us": None,
                         "labels_seen": []}
+    # ENOBUFS at qgen: g0 has no queue, so the veth refused the frame
+    # because p0's receive ring was full (with NAPI on p0: an XDP program,
+    # or --rx-cpu router).  That is the router's input overflowing, as a
+    # NIC's receive ring does: offered, and lost.
+    refused = gen["dropped"]
+    offered = gen["pps"] * (gen["sent"] + refused) / gen["sent"] \
+        if gen["sent"] else 0.0
     if warm:
         # Warm-up frames are not in the sink's counts: loss from sequence
-        # numbers within the window instead.
+        # numbers within the window instead (refused ones are gaps there).
         sent = s["packets"] + s["lost"]
         recv = s["packets"]
     else:
-        sent, recv = gen["sent"], s["packets"]
+        sent, recv = gen["sent"] + refused, s["packets"]
     lost = max(0, sent - recv - sink_drops)
     return {
-        "rate": rate, "size": size, "offered_pps": gen["pps"],
+        "rate": rate, "size": size, "offered_pps": offered,
         "sent": sent, "received": recv, "sink_drops": sink_drops,
         "gen_dropped": gen["dropped"],
         "loss": lost / sent if sent else 1.0,
         "fwd_pps": s["pps"], "mean_us": s.get("lat_mean_us"),
         "p50_us": s["lat_p50_us"], "p99_us": s["lat_p99_us"],
         "jitter_us": s["jitter_us"], "labels": s["labels_seen"],
-        "gen_bound": gen["pps"] < GEN_SHORT * rate,
+        "gen_bound": offered < GEN_SHORT * rate,
     }
 
 
