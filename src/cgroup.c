@@ -23,7 +23,8 @@
 #include "clock.h"
 #include "log.h"
 
-#define CG_V2_PROBE	"/sys/fs/cgroup/cgroup.controllers"
+#define CG_V2_ROOT	"/sys/fs/cgroup"
+#define CG_V2_PROBE	CG_V2_ROOT "/cgroup.controllers"
 #define CG_CAP_MAX	(100u * 1024u)	/* 1024 CPUs' worth */
 #define CG_KILL_BATCH	64
 
@@ -223,16 +224,17 @@ has_token(const char *list, const char *tok, const char *seps)
  * mounts whose super options name the freezer and cpu controllers.
  * Fields: id parent dev root mountpoint opts [optional...] - type src sopts.
  */
-static int
-find_mounts(enum cg_mode mode, char *freezer, char *cpu)
+int
+cg_find_mounts(const char *mountinfo, enum cg_mode mode, char *freezer,
+    char *cpu)
 {
 	char line[4096], *f[16], *save, *tok, *type, *sopts;
 	FILE *fp;
 	int nf, sep, rv = -1;
 
 	freezer[0] = cpu[0] = '\0';
-	if ((fp = fopen("/proc/self/mountinfo", "re")) == NULL) {
-		log_warn("cgroup: open /proc/self/mountinfo");
+	if ((fp = fopen(mountinfo, "re")) == NULL) {
+		log_warn("cgroup: open %s", mountinfo);
 		return -1;
 	}
 	while (fgets(line, sizeof(line), fp) != NULL) {
@@ -250,12 +252,20 @@ find_mounts(enum cg_mode mode, char *freezer, char *cpu)
 		type = f[sep + 1];
 		sopts = f[sep + 3];
 		unescape(f[4]);
-		if (strlen(f[4]) >= CG_PATH_MAX)
+		/* A mount of a subtree (a container's bind mount) is not
+		 * where groups made from the whole hierarchy's paths are. */
+		if (strlen(f[4]) >= CG_PATH_MAX || strcmp(f[3], "/") != 0)
 			continue;
 		if (mode == CG_V2 && strcmp(type, "cgroup2") == 0) {
-			strcpy(freezer, f[4]);
-			strcpy(cpu, f[4]);
-			break;
+			/* The one probed, else the first; all show one tree. */
+			if (freezer[0] == '\0' || strcmp(f[4], CG_V2_ROOT) ==
+			    0) {
+				strcpy(freezer, f[4]);
+				strcpy(cpu, f[4]);
+			}
+			if (strcmp(f[4], CG_V2_ROOT) == 0)
+				break;
+			continue;
 		}
 		if (mode != CG_V1 || strcmp(type, "cgroup") != 0)
 			continue;
@@ -267,10 +277,10 @@ find_mounts(enum cg_mode mode, char *freezer, char *cpu)
 	if (ferror(fp))
 		log_warn("cgroup: read /proc/self/mountinfo");
 	else if (freezer[0] == '\0')
-		log_warnx("cgroup: no %s mount in /proc/self/mountinfo (if "
+		log_warnx("cgroup: no %s mount in %s (if "
 		    "started with `ip netns exec`, which remounts /sys, use "
 		    "`nsenter --net=/run/netns/NAME` instead)",
-		    mode == CG_V2 ? "cgroup2" : "cgroup v1 freezer");
+		    mode == CG_V2 ? "cgroup2" : "cgroup v1 freezer", mountinfo);
 	else
 		rv = 0;
 	fclose(fp);
@@ -366,7 +376,7 @@ cg_open(struct cg *cg, const char *instance)
 	enum cg_mode mode;
 
 	mode = access(CG_V2_PROBE, F_OK) == 0 ? CG_V2 : CG_V1;
-	if (find_mounts(mode, freezer, cpu) == -1)
+	if (cg_find_mounts("/proc/self/mountinfo", mode, freezer, cpu) == -1)
 		return -1;
 	return cg_open_at(cg, instance, mode, freezer,
 	    cpu[0] != '\0' ? cpu : NULL);

@@ -51,6 +51,12 @@ int	cg_open(struct cg *cg, const char *instance);
 /* The same on given mounts, for tests; cpu NULL: no cpu controller. */
 int	cg_open_at(struct cg *cg, const char *instance, enum cg_mode mode,
 	    const char *freezer, const char *cpu);
+/* The mounts cg_open uses, from a mountinfo file (tests give their own):
+ * v2 the cgroup2 mount at /sys/fs/cgroup, else the first; v1 the first
+ * freezer and cpu mounts; only mounts of a whole hierarchy (root "/").
+ * Each buffer CG_PATH_MAX; cpu "" when v1 has no cpu mount. */
+int	cg_find_mounts(const char *mountinfo, enum cg_mode mode,
+	    char *freezer, char *cpu);
 /* Removes <instance>/ if nothing is left in it. */
 void	cg_close(struct cg *cg);
 

@@ -352,6 +352,63 @@ test_bad_instance(void **state)
 	    -1);
 }
 
+/* ---- finding the mounts ---------------------------------------------- */
+
+/* cg_find_mounts on a mountinfo file of this text. */
+static int
+find_in(const char *text, enum cg_mode mode, char *fz, char *cpu)
+{
+	char path[64];
+	FILE *fp;
+	int fd, rv;
+
+	snprintf(path, sizeof(path), "/tmp/qcgtest-mi-XXXXXX");
+	assert_true((fd = mkstemp(path)) != -1);
+	assert_non_null(fp = fdopen(fd, "w"));
+	assert_true(fputs(text, fp) >= 0);
+	assert_int_equal(fclose(fp), 0);
+	rv = cg_find_mounts(path, mode, fz, cpu);
+	unlink(path);
+	return rv;
+}
+
+static void
+test_find_mounts(void **state)
+{
+	char fz[CG_PATH_MAX], cpu[CG_PATH_MAX];
+
+	(void)state;
+	/* A container's bind mount of a subtree comes first, then a second
+	 * mount of the whole tree, then the one at /sys/fs/cgroup. */
+	assert_int_equal(find_in(
+	    "30 1 0:26 /machine/c1 /mnt/sub rw - cgroup2 cgroup2 rw\n"
+	    "31 1 0:26 / /mnt/whole rw - cgroup2 cgroup2 rw\n"
+	    "bad line\n"
+	    "32 1 0:26 / /sys/fs/cgroup rw,nosuid - cgroup2 cgroup2 rw\n",
+	    CG_V2, fz, cpu), 0);
+	assert_string_equal(fz, "/sys/fs/cgroup");
+	assert_string_equal(cpu, "/sys/fs/cgroup");
+	/* Without it, the first whole one; never the subtree. */
+	assert_int_equal(find_in(
+	    "30 1 0:26 /machine/c1 /mnt/sub rw - cgroup2 cgroup2 rw\n"
+	    "31 1 0:26 / /mnt/with\\040space rw - cgroup2 cgroup2 rw\n",
+	    CG_V2, fz, cpu), 0);
+	assert_string_equal(fz, "/mnt/with space");
+	assert_int_equal(find_in(
+	    "30 1 0:26 /machine/c1 /mnt/sub rw - cgroup2 cgroup2 rw\n",
+	    CG_V2, fz, cpu), -1);
+	/* v1: freezer and cpu,cpuacct, the subtrees left out. */
+	assert_int_equal(find_in(
+	    "40 1 0:30 /lxc /c/freezer rw - cgroup cgroup rw,freezer\n"
+	    "41 1 0:30 / /sys/fs/cgroup/freezer rw - cgroup cgroup rw,freezer\n"
+	    "42 1 0:31 / /sys/fs/cgroup/cpu,cpuacct rw - cgroup cgroup "
+	    "rw,cpu,cpuacct\n", CG_V1, fz, cpu), 0);
+	assert_string_equal(fz, "/sys/fs/cgroup/freezer");
+	assert_string_equal(cpu, "/sys/fs/cgroup/cpu,cpuacct");
+	assert_int_equal(cg_find_mounts("/nonexistent/mountinfo", CG_V1, fz,
+	    cpu), -1);
+}
+
 int
 main(void)
 {
@@ -359,6 +416,7 @@ main(void)
 		cmocka_unit_test(test_weight_round_trip),
 		cmocka_unit_test(test_cap_round_trip),
 		cmocka_unit_test(test_bad_instance),
+		cmocka_unit_test(test_find_mounts),
 		cmocka_unit_test(test_v2_cpu_files),
 		cmocka_unit_test(test_system_hierarchy),
 		cmocka_unit_test(test_v2_on_hybrid),
